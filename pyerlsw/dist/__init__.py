@@ -1,0 +1,1 @@
+"""pyerlsw.dist (see docs/architecture.md)."""

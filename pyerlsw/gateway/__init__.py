@@ -1,0 +1,1 @@
+"""pyerlsw.gateway (see docs/architecture.md)."""

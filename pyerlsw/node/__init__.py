@@ -1,0 +1,1 @@
+"""pyerlsw.node (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""pyerlsw.switch (see docs/architecture.md)."""
