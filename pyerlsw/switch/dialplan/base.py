@@ -57,6 +57,16 @@ class HuntTarget(Protocol):
         """Set (or with None, unset) a channel variable; used by ``inline="true"``."""
         ...
 
+    def expand(self, text: str) -> str:
+        """Expand FreeSWITCH variable references (``${var}``, ``$${global}``,
+        ``${api args}`` is not expanded here) against this channel."""
+        ...
+
+    def now(self) -> float:
+        """Current time in epoch seconds on the switch's clock (virtual or real), for
+        time-of-day conditions."""
+        ...
+
     def log(self, level: str, message: str) -> None:
         """Log a line attributed to this channel (level: DEBUG, INFO, NOTICE, WARNING,
         ERR, CRIT, ALERT; FreeSWITCH's names)."""
