@@ -67,8 +67,9 @@ class Atom:
     ``"true"``/``"false"``.
     """
 
-    __slots__ = ("name",)
+    __slots__ = ("_wire", "name")
     name: str
+    _wire: bytes | None  # the encoder's cached SMALL_ATOM_UTF8_EXT/ATOM_UTF8_EXT bytes
 
     def __init__(self, name: str) -> None:
         if type(name) is not str:
@@ -78,6 +79,7 @@ class Atom:
         if name in ("true", "false"):
             raise ValueError(f"use the bool {name.title()} for the atom {name!r}")
         object.__setattr__(self, "name", name)
+        object.__setattr__(self, "_wire", None)
 
     def __setattr__(self, key: str, value: object) -> NoReturn:
         raise AttributeError("Atom is immutable")
@@ -108,14 +110,56 @@ class Atom:
         return (Atom, (self.name,))
 
 
+def trusted_atom(name: str) -> Atom:
+    """Make an :class:`Atom` without the constructor's checks (codec-internal).
+
+    The caller guarantees ``name`` is a ``str`` of at most 255 characters and not
+    ``"true"``/``"false"``; the decoder has checked exactly that.
+    """
+    atom = object.__new__(Atom)
+    _set_atom_name(atom, name)
+    _set_atom_wire(atom, None)
+    return atom
+
+
+_ATOM_SLOTS: Any = Atom.__dict__  # the slot descriptors, to fill without __setattr__
+_set_atom_name = _ATOM_SLOTS["name"].__set__
+_set_atom_wire = _ATOM_SLOTS["_wire"].__set__
+
+
+def set_atom_wire(atom: Atom, wire: bytes) -> None:
+    """Cache the atom's encoding on the atom itself (codec-internal, no global state)."""
+    _set_atom_wire(atom, wire)
+
+
+def _check_uint(owner: str, field: str, value: object, bits: int) -> None:
+    if type(value) is not int or not 0 <= value < (1 << bits):
+        raise ValueError(f"{owner}.{field} must be an int in 0..2**{bits}-1, got {value!r}")
+
+
+def _check_node(owner: str, node: object) -> None:
+    if type(node) is not Atom:
+        raise TypeError(f"{owner}.node must be an Atom, got {node!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class Pid:
-    """An Erlang process identifier (NEW_PID_EXT): ``<node.id.serial>`` plus creation."""
+    """An Erlang process identifier: ``<node.id.serial>`` plus the node's ``creation``.
+
+    Encodes as NEW_PID_EXT; ``id``, ``serial`` and ``creation`` are 32-bit unsigned.
+    Old PID_EXT input (8-bit creation) decodes to the same class.
+    """
 
     node: Atom
     id: int
     serial: int
     creation: int
+
+    def __post_init__(self) -> None:
+        _check_node("Pid", self.node)
+        _check_uint("Pid", "id", self.id, 32)
+        _check_uint("Pid", "serial", self.serial, 32)
+        _check_uint("Pid", "creation", self.creation, 32)
 
     def __repr__(self) -> str:
         return f"Pid({self.node.name}, {self.id}, {self.serial}, {self.creation})"
@@ -123,11 +167,20 @@ class Pid:
 
 @dataclass(frozen=True, slots=True)
 class Port:
-    """An Erlang port identifier (NEW_PORT_EXT, or V4_PORT_EXT when ``id`` needs 64 bits)."""
+    """An Erlang port identifier.
+
+    Encodes as NEW_PORT_EXT, or V4_PORT_EXT when ``id`` needs more than 32 bits (up to
+    64). ``creation`` is 32-bit unsigned.
+    """
 
     node: Atom
     id: int
     creation: int
+
+    def __post_init__(self) -> None:
+        _check_node("Port", self.node)
+        _check_uint("Port", "id", self.id, 64)
+        _check_uint("Port", "creation", self.creation, 32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,40 +191,82 @@ class Reference:
     creation: int
     ids: tuple[int, ...]
 
+    def __post_init__(self) -> None:
+        _check_node("Reference", self.node)
+        _check_uint("Reference", "creation", self.creation, 32)
+        if type(self.ids) is not tuple or not 1 <= len(self.ids) <= 5:
+            raise ValueError(f"Reference.ids must be a tuple of 1..5 words, got {self.ids!r}")
+        for word in self.ids:
+            _check_uint("Reference", "ids[]", word, 32)
+
 
 @dataclass(frozen=True, slots=True)
 class BitString:
-    """A bitstring whose last byte holds only ``bits`` (1..8) significant bits (MSB first).
+    """A bitstring that is not a whole number of bytes.
 
-    Unused low bits of the last byte are always zero.
+    ``data`` holds the bytes; only the ``bits`` (1..7) most significant bits of the last
+    byte belong to the value, and its unused low bits must be zero. A whole number of
+    bytes is a binary, i.e. Python ``bytes``, never a ``BitString``.
     """
 
     data: bytes
     bits: int
+
+    def __post_init__(self) -> None:
+        if type(self.data) is not bytes or not self.data:
+            raise ValueError("BitString.data must be non-empty bytes")
+        if type(self.bits) is not int or not 1 <= self.bits <= 7:
+            raise ValueError(f"BitString.bits must be 1..7, got {self.bits!r}")
+        if self.data[-1] & ((1 << (8 - self.bits)) - 1):
+            raise ValueError("BitString: the unused low bits of the last byte must be zero")
+
+    @property
+    def bit_size(self) -> int:
+        """Number of bits in the value."""
+        return (len(self.data) - 1) * 8 + self.bits
 
 
 @dataclass(frozen=True, slots=True)
 class ImproperList:
     """A list whose tail is not ``[]``: ``[a, b | tail]`` is ``ImproperList([a, b], tail)``.
 
-    ``items`` is never empty (``[ | T]`` is just ``T``) and ``tail`` is never a list.
-    The ``items`` list is kept as given; treat it as read-only.
+    ``items`` is a non-empty ``list`` (a :class:`FrozenList` inside map keys) and
+    ``tail`` is never a list (``[a | [b]]`` is the proper list ``[a, b]``). Treat
+    ``items`` as read-only. Hashable only when ``items`` is a :class:`FrozenList` and
+    the tail is hashable, as it is inside decoded map keys.
     """
 
-    items: list[Any]
+    items: list[Any] | FrozenList
     tail: Any
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.items, (list, FrozenList)) or not self.items:
+            raise ValueError("ImproperList.items must be a non-empty list")
+        if isinstance(self.tail, (list, FrozenList)):
+            raise ValueError("ImproperList.tail must not be a list (that is a proper list)")
+
     def __hash__(self) -> int:
-        raise TypeError("ImproperList is unhashable; map keys use FrozenList-based keys")
+        if type(self.items) is not FrozenList:
+            raise TypeError("unhashable ImproperList: items is a mutable list")
+        return hash(("ImproperList", self.items, self.tail))
 
 
 @dataclass(frozen=True, slots=True)
 class ExportFun:
-    """``fun Module:Function/Arity`` (EXPORT_EXT)."""
+    """``fun Module:Function/Arity`` (EXPORT_EXT); ``arity`` is 0..255.
 
-    module: Atom
-    function: Atom
+    ``module``/``function`` are atoms (a ``bool`` for the atoms ``true``/``false``).
+    """
+
+    module: Atom | bool
+    function: Atom | bool
     arity: int
+
+    def __post_init__(self) -> None:
+        for field in (self.module, self.function):
+            if type(field) is not Atom and type(field) is not bool:
+                raise TypeError(f"ExportFun module and function must be atoms, got {field!r}")
+        _check_uint("ExportFun", "arity", self.arity, 8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,11 +274,12 @@ class OpaqueFun:
     """A local fun (NEW_FUN_EXT), kept opaque: it re-encodes to exactly ``raw``.
 
     ``raw`` is the encoding without the leading tag byte and without the 131 version
-    byte. ``module``, ``arity`` and ``free_vars`` are decoded for inspection only.
+    byte. ``module``, ``arity`` and ``free_vars`` are decoded for inspection only; they
+    take no part in encoding.
     """
 
     raw: bytes
-    module: Atom
+    module: Atom | bool
     arity: int
     free_vars: tuple[Any, ...] = ()
 

@@ -1,0 +1,275 @@
+"""Public encoding API: Python terms in, external-format bytes out (sans I/O).
+
+* :func:`encode` -- a standalone term: ``131`` then the term (optionally compressed).
+* :func:`encode_into` -- append a term body (no version byte) to a ``bytearray``; what
+  the distribution layer needs after a distribution header or to build packets
+  without extra copies.
+
+The mapping is in :mod:`pyerlsw.etf.terms` and ``docs/terms.md``. Encoding is
+iterative (an explicit stack of iterators, no recursion), so nesting depth is bounded
+only by ``max_depth``, which also stops self-referencing containers. Every value that
+has no encoding raises :class:`~pyerlsw.etf.errors.EncodeError` and nothing else.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from itertools import chain
+from typing import Any, Literal
+
+from ._encode_leaves import (
+    FALSE_BYTES,
+    NONE_HINT,
+    SMALL_INTS,
+    TAG_F64,
+    TAG_I32,
+    TAG_U8,
+    TAG_U32,
+    TRUE_BYTES,
+    atom_bytes,
+    big_bytes,
+    bitstring_bytes,
+    charlist_bytes,
+    export_bytes,
+    int_bytes,
+    pid_bytes,
+    port_bytes,
+    reference_bytes,
+    string_ext_or_none,
+    utf8_binary_bytes,
+)
+from .compression import compression_level, deflate_term
+from .errors import EncodeError
+from .terms import (
+    Atom,
+    BitString,
+    ExportFun,
+    FrozenList,
+    FrozenMap,
+    ImproperList,
+    OpaqueFun,
+    Pid,
+    Port,
+    Reference,
+    Term,
+)
+
+__all__ = ["DEFAULT_MAX_ENCODE_DEPTH", "StringMode", "encode", "encode_into"]
+
+StringMode = Literal["binary", "charlist"]
+
+DEFAULT_MAX_ENCODE_DEPTH = 1_000_000
+"""Deepest container nesting :func:`encode` accepts (also what stops cyclic values)."""
+
+_Pending = tuple[Iterator[Any], bool]  # a suspended container: its iterator, NIL after it?
+
+
+def encode(
+    term: Term,
+    *,
+    compressed: bool | int = False,
+    strings: StringMode = "binary",
+    max_depth: int = DEFAULT_MAX_ENCODE_DEPTH,
+) -> bytes:
+    """Encode ``term`` as a standalone external term (starts with the byte 131).
+
+    Args:
+        compressed: ``True`` (zlib level 6) or a level 0..9 compresses the term (tag
+            80) when that makes it smaller, exactly like ``term_to_binary(T,
+            [{compressed, Level}])``; ``False``/0 never compresses.
+        strings: how Python ``str`` is encoded: ``"binary"`` (UTF-8 BINARY_EXT, the
+            default) or ``"charlist"`` (a list of code points: STRING_EXT when all are
+            below 256 and there are at most 65535, else LIST_EXT).
+        max_depth: deepest container nesting accepted.
+
+    Raises:
+        EncodeError: a value with no encoding (``None``, NaN/infinite floats, lone
+            surrogates in a ``str``, unknown types), or nesting deeper than
+            ``max_depth`` (e.g. a list that contains itself).
+    """
+    level = compression_level(compressed)
+    out = bytearray(b"\x83")
+    encode_into(term, out, strings=strings, max_depth=max_depth)
+    if level is not None:
+        packed = deflate_term(memoryview(out)[1:], level)
+        if packed is not None:
+            return b"\x83" + packed
+    return bytes(out)
+
+
+def encode_into(
+    term: Term,
+    out: bytearray,
+    *,
+    strings: StringMode = "binary",
+    max_depth: int = DEFAULT_MAX_ENCODE_DEPTH,
+) -> None:
+    """Append the encoding of ``term`` *without* the version byte to ``out``.
+
+    Same arguments and errors as :func:`encode`. On error, ``out`` may hold a partial
+    encoding: truncate it to its previous length if you reuse it.
+    """
+    if strings not in ("binary", "charlist"):
+        raise EncodeError(f"strings must be 'binary' or 'charlist', got {strings!r}")
+    charlist = strings == "charlist"
+    stack: list[_Pending] = []
+    current: Iterator[Any] = iter((term,))
+    nil_after = False
+    try:
+        while True:
+            for value in current:
+                kind = type(value)
+                if kind is bytes:
+                    out += TAG_U32(109, len(value))
+                    out += value
+                elif kind is tuple:
+                    size = len(value)
+                    out += TAG_U8(104, size) if size < 256 else TAG_U32(105, size)
+                    if size:
+                        if len(stack) >= max_depth:
+                            raise _too_deep(max_depth)
+                        stack.append((current, nil_after))
+                        current, nil_after = iter(value), False
+                        break
+                elif kind is int:
+                    if 0 <= value < 256:
+                        out += SMALL_INTS[value]
+                    elif -0x80000000 <= value <= 0x7FFFFFFF:
+                        out += TAG_I32(98, value)
+                    else:
+                        out += big_bytes(value)
+                elif kind is str:
+                    out += charlist_bytes(value) if charlist else utf8_binary_bytes(value)
+                elif kind is Atom:
+                    wire = value._wire
+                    out += wire if wire is not None else atom_bytes(value)
+                elif kind is list:
+                    if not value:
+                        out.append(106)
+                        continue
+                    if len(value) <= 0xFFFF and type(value[0]) is int and 0 <= value[0] < 256:
+                        string = string_ext_or_none(value)
+                        if string is not None:
+                            out += string
+                            continue
+                    if len(stack) >= max_depth:
+                        raise _too_deep(max_depth)
+                    out += TAG_U32(108, len(value))
+                    stack.append((current, nil_after))
+                    current, nil_after = iter(value), True
+                    break
+                elif kind is bool:
+                    out += TRUE_BYTES if value else FALSE_BYTES
+                elif kind is dict:
+                    out += TAG_U32(116, len(value))
+                    if value:
+                        if len(stack) >= max_depth:
+                            raise _too_deep(max_depth)
+                        stack.append((current, nil_after))
+                        current, nil_after = chain.from_iterable(value.items()), False
+                        break
+                elif kind is float:
+                    if value - value != 0.0:
+                        raise EncodeError(f"{value} has no Erlang equivalent (floats are finite)")
+                    out += TAG_F64(70, value)
+                else:
+                    opened = _encode_other(value, out, charlist)
+                    if opened is not None:
+                        if len(stack) >= max_depth:
+                            raise _too_deep(max_depth)
+                        stack.append((current, nil_after))
+                        current, nil_after = opened
+                        break
+            else:
+                if nil_after:
+                    out.append(106)
+                if not stack:
+                    return
+                current, nil_after = stack.pop()
+    except (struct.error, OverflowError) as exc:
+        raise EncodeError(f"value out of range for the external format: {exc}") from None
+
+
+def _too_deep(max_depth: int) -> EncodeError:
+    return EncodeError(f"nesting deeper than max_depth={max_depth} (or a cyclic value)")
+
+
+def _encode_other(value: Any, out: bytearray, charlist: bool) -> _Pending | None:
+    """Encode a value of a less common type.
+
+    Leaves are appended to ``out`` and None is returned; for a container its header is
+    appended and ``(iterator over what follows, whether NIL_EXT ends it)`` returned.
+    """
+    if type(value) is Pid:
+        out += pid_bytes(value)
+    elif type(value) is Reference:
+        out += reference_bytes(value)
+    elif type(value) is FrozenList:
+        return _open_list(value, out)
+    elif type(value) is FrozenMap:
+        out += TAG_U32(116, len(value))
+        return (chain.from_iterable(value.items()), False) if len(value) else None
+    elif type(value) is ImproperList:
+        items = value.items
+        if not items or isinstance(value.tail, (list, FrozenList)):
+            raise EncodeError("ImproperList needs items and a tail that is not a list")
+        out += TAG_U32(108, len(items))
+        return chain(items, (value.tail,)), False
+    elif type(value) is Port:
+        out += port_bytes(value)
+    elif type(value) is BitString:
+        out += bitstring_bytes(value)
+    elif type(value) is ExportFun:
+        out += export_bytes(value)
+    elif type(value) is OpaqueFun:
+        out += b"\x70"
+        out += value.raw
+    elif value is None:
+        raise EncodeError(NONE_HINT)
+    elif isinstance(value, (bytearray, memoryview)):
+        raw = bytes(value)
+        out += TAG_U32(109, len(raw))
+        out += raw
+    elif isinstance(value, bool):
+        out += TRUE_BYTES if value else FALSE_BYTES
+    elif isinstance(value, int):
+        out += int_bytes(int(value))
+    elif isinstance(value, float):
+        number = float(value)
+        if number - number != 0.0:
+            raise EncodeError(f"{number} has no Erlang equivalent (floats are finite)")
+        out += TAG_F64(70, number)
+    elif isinstance(value, str):
+        text = str(value)
+        out += charlist_bytes(text) if charlist else utf8_binary_bytes(text)
+    elif isinstance(value, bytes):
+        out += TAG_U32(109, len(value))
+        out += value
+    elif isinstance(value, tuple):
+        size = len(value)
+        out += TAG_U8(104, size) if size < 256 else TAG_U32(105, size)
+        return (iter(value), False) if size else None
+    elif isinstance(value, list):
+        return _open_list(value, out)
+    elif isinstance(value, dict):
+        out += TAG_U32(116, len(value))
+        return (chain.from_iterable(value.items()), False) if value else None
+    else:
+        raise EncodeError(f"cannot encode a {type(value).__qualname__} as an Erlang term: "
+                          f"{value!r:.80}")
+    return None
+
+
+def _open_list(items: Any, out: bytearray) -> _Pending | None:
+    if not items:
+        out.append(106)
+        return None
+    if len(items) <= 0xFFFF and type(items[0]) is int and 0 <= items[0] < 256:
+        string = string_ext_or_none(items)
+        if string is not None:
+            out += string
+            return None
+    out += TAG_U32(108, len(items))
+    return iter(items), True
+
