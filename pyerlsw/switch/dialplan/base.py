@@ -12,7 +12,10 @@ Engines whose dialplans have control flow of their own (Asterisk's priorities, G
 Gosub) return a single action naming an application that runs their interpreter on
 the channel; the core treats it like any other application.
 
-Engines never touch channels directly: they see a :class:`HuntTarget`.
+Engines never touch channels directly: they see a :class:`HuntTarget`. A channel may
+also implement the optional :class:`RequestParamsSource` (its data for XML fetch
+requests) and :class:`InlineExecutor` (running routing-safe applications during the
+hunt); engines check for them with ``isinstance`` and work without them.
 """
 
 from __future__ import annotations
@@ -21,7 +24,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Action", "DialplanEngine", "DialplanRegistry", "HuntTarget"]
+__all__ = [
+    "Action",
+    "DialplanEngine",
+    "DialplanRegistry",
+    "HuntTarget",
+    "InlineExecutor",
+    "RequestParamsSource",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +83,30 @@ class HuntTarget(Protocol):
         ...
 
 
+@runtime_checkable
+class RequestParamsSource(Protocol):
+    """Optional on a :class:`HuntTarget`: the channel's data for XML fetch requests."""
+
+    def request_params(self) -> list[tuple[str, str]]:
+        """The headers FreeSWITCH puts in a ``REQUEST_PARAMS`` event for this channel
+        (``switch_channel_event_set_data``: standard headers, ``Channel-State``...,
+        ``Unique-ID``, ``Caller-*``, ``variable_*``), in order. The XML engine appends the
+        ``Hunt-*`` profile itself."""
+        ...
+
+
+@runtime_checkable
+class InlineExecutor(Protocol):
+    """Optional on a :class:`HuntTarget`: run an application now, during the hunt."""
+
+    async def execute_inline(self, application: str, data: str) -> bool:
+        """Run ``application`` with ``data`` (already capture-substituted, not yet
+        variable-expanded) as FreeSWITCH runs ``inline="true"`` actions: at once,
+        firing CHANNEL_EXECUTE/CHANNEL_EXECUTE_COMPLETE. Return False (without raising)
+        when the application is unknown or not allowed during routing."""
+        ...
+
+
 class DialplanEngine(Protocol):
     """A dialplan module, registered under :attr:`name` (matched case-insensitively)."""
 
@@ -112,8 +146,8 @@ class DialplanRegistry:
         """Split a dialplan string such as ``"XML,inline"`` or ``"XML:extra"`` into
         ``[(engine_name, args), ...]``; empty entries are skipped."""
         result: list[tuple[str, str]] = []
-        for part in dialplan.split(","):
-            part = part.strip()
+        for raw in dialplan.split(","):
+            part = raw.strip()
             if not part:
                 continue
             name, _, args = part.partition(":")
