@@ -1,0 +1,324 @@
+"""FreeSWITCH events, log lines and XML fetch requests as Erlang messages (spec §5.1,
+§6, §9.5, §10).
+
+The input is neutral, so any event source can be adapted: an ordered sequence of
+``(name, value)`` header pairs plus an optional body, or a :class:`LogRecord`.
+
+:class:`PreparedEvent` encodes lazily and **at most once per encoding**; every
+connection and attached call that gets the event shares the same ``bytes``:
+
+* :meth:`PreparedEvent.payload` -- ``{event, [UniqueID | Pairs]}`` for event handlers;
+* :meth:`PreparedEvent.call_payload` -- ``{call, {event, ...}}``, the first message to
+  an outbound/handlecall handler;
+* :meth:`PreparedEvent.call_event_payload` -- ``{call_event, {event, ...}}``.
+
+Payloads start with the 131 version byte (a complete ``term_to_binary``); the
+``*_body`` variants leave it out for framing that shares one version byte.
+
+Event shape (§5.1): the list starts with ``Str(Unique-ID)`` (looked up
+case-insensitively, value sent as is) or the atom ``undefined``; then one
+``{Str(Name), Str(Value)}`` per header in order (duplicates kept) with the *value*
+URL-decoded like ``switch_url_decode``; then ``{Str("body"), Str(Body)}`` when there
+is a body. Log messages always use charlists (§6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from pyerlsw.etf.terms import Atom, Term
+
+from . import wire
+from .eventnames import lookup_event_type
+from .loglevels import level_name
+from .text import Encoding, ascii_lower, text_term, to_c_bytes, url_decode
+
+__all__ = [
+    "FetchRequest",
+    "LogRecord",
+    "PreparedEvent",
+    "PreparedLog",
+    "format_log_line",
+]
+
+_PAIR = wire.tuple_header(2)
+_EVENT = wire.atom("event")
+_EVENT_TUPLE = _PAIR + _EVENT
+_CALL_TUPLE = wire.VERSION + _PAIR + wire.atom("call")
+_CALL_EVENT_TUPLE = wire.VERSION + _PAIR + wire.atom("call_event")
+_UNDEFINED = wire.atom("undefined")
+_BODY_NAME = b"body"
+
+
+def _string_text(data: bytes) -> bytes:
+    """``wire.text(data, binary=False)`` with the common case inlined."""
+    size = len(data)
+    if 0 < size <= 65535:
+        return b"k" + size.to_bytes(2, "big") + data
+    return wire.text(data, False)
+
+
+def _binary_text(data: bytes) -> bytes:
+    return b"m" + len(data).to_bytes(4, "big") + data
+
+
+class PreparedEvent:
+    """One event, shared by every subscriber; treat it as immutable.
+
+    ``event_type`` defaults to the canonical name of the ``Event-Name`` header and
+    ``subclass`` to the ``Event-Subclass`` header; pass them when the source knows
+    better (they decide delivery, the headers decide the message).
+    """
+
+    __slots__ = ("_body", "_cache", "_event_type", "_headers", "_index", "_subclass")
+
+    def __init__(
+        self,
+        headers: Iterable[tuple[str, str]],
+        body: str | None = None,
+        *,
+        event_type: str | None = None,
+        subclass: str | None = None,
+    ) -> None:
+        self._headers = tuple(headers)
+        self._body = body
+        self._index: dict[str, str] | None = None
+        self._cache: dict[tuple[str, Encoding], bytes] = {}
+        name = self.header("Event-Name")
+        self._event_type = (
+            event_type
+            if event_type is not None
+            else (lookup_event_type(name) if name is not None else None)
+        )
+        self._subclass = subclass if subclass is not None else self.header("Event-Subclass")
+
+    def __repr__(self) -> str:
+        return f"PreparedEvent({self._event_type!r}, {len(self._headers)} headers)"
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """The header pairs as given (raw values, not URL-decoded)."""
+        return self._headers
+
+    @property
+    def body(self) -> str | None:
+        """The body, or ``None`` (an empty string is a body and is sent)."""
+        return self._body
+
+    @property
+    def event_type(self) -> str | None:
+        """Canonical type name (``"CHANNEL_CREATE"``...) used for subscriptions."""
+        return self._event_type
+
+    @property
+    def subclass(self) -> str | None:
+        """CUSTOM subclass used for subscriptions, or ``None``."""
+        return self._subclass
+
+    def header(self, name: str) -> str | None:
+        """First value of a header, names compared case-insensitively (raw value)."""
+        index = self._index
+        if index is None:
+            index = {}
+            for key, value in self._headers:
+                index.setdefault(ascii_lower(key), value)
+            self._index = index
+        return index.get(ascii_lower(name))
+
+    @property
+    def unique_id(self) -> str | None:
+        """The ``Unique-ID`` header: which call the event belongs to, if any."""
+        return self.header("Unique-ID")
+
+    # ------------------------------------------------------------ encoding
+
+    def list_body(self, encoding: Encoding) -> bytes:
+        """``[UniqueID | Pairs]`` without a version byte (also the ``Params`` of a
+        fetch request)."""
+        found = self._cache.get(("list", encoding))
+        if found is not None:
+            return found
+        text = _binary_text if encoding is Encoding.BINARY else _string_text
+        count = len(self._headers) + 1 + (self._body is not None)
+        parts = [wire.list_header(count)]
+        uuid = self.unique_id
+        parts.append(_UNDEFINED if uuid is None else text(to_c_bytes(uuid)))
+        for name, value in self._headers:
+            parts.append(_PAIR)
+            parts.append(text(to_c_bytes(name)))
+            parts.append(text(url_decode(to_c_bytes(value))))
+        if self._body is not None:
+            parts.append(_PAIR)
+            parts.append(text(_BODY_NAME))
+            parts.append(text(to_c_bytes(self._body)))
+        parts.append(wire.NIL)
+        encoded = b"".join(parts)
+        self._cache[("list", encoding)] = encoded
+        return encoded
+
+    def event_body(self, encoding: Encoding) -> bytes:
+        """``{event, [...]}`` without a version byte."""
+        found = self._cache.get(("event", encoding))
+        if found is None:
+            found = _EVENT_TUPLE + self.list_body(encoding)
+            self._cache[("event", encoding)] = found
+        return found
+
+    def payload(self, encoding: Encoding) -> bytes:
+        """``{event, [...]}`` as a complete external term (starts with 131)."""
+        found = self._cache.get(("payload", encoding))
+        if found is None:
+            found = wire.VERSION + self.event_body(encoding)
+            self._cache[("payload", encoding)] = found
+        return found
+
+    def call_payload(self, encoding: Encoding) -> bytes:
+        """``{call, {event, [...]}}`` as a complete external term."""
+        found = self._cache.get(("call", encoding))
+        if found is None:
+            found = _CALL_TUPLE + self.event_body(encoding)
+            self._cache[("call", encoding)] = found
+        return found
+
+    def call_event_payload(self, encoding: Encoding) -> bytes:
+        """``{call_event, {event, [...]}}`` as a complete external term."""
+        found = self._cache.get(("call_event", encoding))
+        if found is None:
+            found = _CALL_EVENT_TUPLE + self.event_body(encoding)
+            self._cache[("call_event", encoding)] = found
+        return found
+
+    def list_term(self, encoding: Encoding) -> list[Term]:
+        """``[UniqueID | Pairs]`` as a Python term (for tests and debugging: slow)."""
+        uuid = self.unique_id
+        items: list[Term] = [Atom("undefined") if uuid is None else text_term(uuid, encoding)]
+        for name, value in self._headers:
+            decoded = url_decode(to_c_bytes(value))
+            items.append((text_term(name, encoding), text_term(decoded, encoding)))
+        if self._body is not None:
+            items.append((text_term("body", encoding), text_term(self._body, encoding)))
+        return items
+
+    def term(self, encoding: Encoding) -> tuple[Atom, list[Term]]:
+        """``{event, [...]}`` as a Python term (for tests and debugging: slow)."""
+        return (Atom("event"), self.list_term(encoding))
+
+
+# ---------------------------------------------------------------- fetch requests (§10)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRequest:
+    """An XML lookup sent to the bound processes:
+    ``{fetch, Section, Tag, Key, Value, FetchUUID, Params}``.
+
+    ``section`` is the core's section name (``configuration``, ``directory``,
+    ``dialplan``...); a missing tag/key/value is sent as the *string* ``"undefined"``;
+    ``params`` is the request's parameter event, sent as an event list, or ``[]``.
+    Every binder gets the same clean 7-tuple (no stray ``Params`` copies).
+    """
+
+    section: str
+    tag: str | None
+    key: str | None
+    value: str | None
+    fetch_uuid: str
+    params: PreparedEvent | None = None
+
+    def _fields(self) -> tuple[str, str, str, str]:
+        return (
+            self.tag if self.tag is not None else "undefined",
+            self.key if self.key is not None else "undefined",
+            self.value if self.value is not None else "undefined",
+            self.fetch_uuid,
+        )
+
+    def payload(self, encoding: Encoding) -> bytes:
+        """The message as a complete external term."""
+        binary = encoding is Encoding.BINARY
+        parts = [wire.VERSION, wire.tuple_header(7), wire.atom("fetch"), wire.atom(self.section)]
+        parts.extend(wire.text(to_c_bytes(field), binary) for field in self._fields())
+        parts.append(self.params.list_body(encoding) if self.params is not None else wire.NIL)
+        return b"".join(parts)
+
+    def term(self, encoding: Encoding) -> tuple[Term, ...]:
+        """The message as a Python term (for tests and debugging)."""
+        params = self.params.list_term(encoding) if self.params is not None else []
+        fields = [text_term(field, encoding) for field in self._fields()]
+        return (Atom("fetch"), Atom(self.section), *fields, params)
+
+
+# ---------------------------------------------------------------- logs (§6)
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    """One log line as a log handler receives it.
+
+    ``data`` is the complete line (see :func:`format_log_line`), ``file`` the source
+    base name, ``user_data`` the session UUID of session logs (else ``None``).
+    """
+
+    level: int
+    file: str
+    func: str
+    line: int
+    data: str
+    user_data: str | None = None
+
+
+def format_log_line(text: str, *, level: int, file: str, line: int, when: datetime,
+                    idle_cpu: float) -> str:  # fmt: skip
+    """The ``data`` of a non-"clean" log line:
+    ``YYYY-MM-DD HH:MM:SS.uuuuuu NN.NN% [LEVEL] file:N text``."""
+    stamp = f"{when:%Y-%m-%d %H:%M:%S}.{when.microsecond:06d}"
+    return f"{stamp} {idle_cpu:.2f}% [{level_name(level)}] {file}:{line} {text}"
+
+
+class PreparedLog:
+    """A :class:`LogRecord` encoded once for every log handler (charlists only)."""
+
+    __slots__ = ("_payload", "record")
+
+    def __init__(self, record: LogRecord) -> None:
+        self.record = record
+        self._payload: bytes | None = None
+
+    def term(self) -> tuple[Atom, list[Term]]:
+        """``{log, [{level, L}, {text_channel, L}, {file, F}, {func, Fn}, {line, N},
+        {data, Text}, {user_data, U}]}`` (``text_channel`` repeats the level)."""
+        r = self.record
+        charlist = Encoding.STRING
+        return (
+            Atom("log"),
+            [
+                (Atom("level"), r.level),
+                (Atom("text_channel"), r.level),
+                (Atom("file"), text_term(r.file, charlist)),
+                (Atom("func"), text_term(r.func, charlist)),
+                (Atom("line"), r.line),
+                (Atom("data"), text_term(r.data, charlist)),
+                (Atom("user_data"), text_term(r.user_data or "", charlist)),
+            ],
+        )
+
+    def payload(self) -> bytes:
+        """The ``{log, [...]}`` message as a complete external term."""
+        if self._payload is None:
+            r = self.record
+            level = wire.integer(r.level)
+            parts = [
+                wire.VERSION, _PAIR, wire.atom("log"), wire.list_header(7),
+                _PAIR, wire.atom("level"), level,
+                _PAIR, wire.atom("text_channel"), level,
+                _PAIR, wire.atom("file"), wire.text(to_c_bytes(r.file), False),
+                _PAIR, wire.atom("func"), wire.text(to_c_bytes(r.func), False),
+                _PAIR, wire.atom("line"), wire.integer(r.line),
+                _PAIR, wire.atom("data"), wire.text(to_c_bytes(r.data), False),
+                _PAIR, wire.atom("user_data"), wire.text(to_c_bytes(r.user_data or ""), False),
+                wire.NIL,
+            ]  # fmt: skip
+            self._payload = b"".join(parts)
+        return self._payload
