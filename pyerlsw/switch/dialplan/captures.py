@@ -10,6 +10,10 @@ from pyerlsw.switch.dialplan.pcre import RegexError, compile_expression
 
 __all__ = ["RegexCache", "capture_array", "substitute_captures"]
 
+# ^literal$ where the literal has no regex metacharacters ($ also matches before a final
+# newline, as in PCRE).
+_ANCHORED_LITERAL = re.compile(r"\^([A-Za-z0-9_]*)\$")
+
 
 class RegexCache:
     """Compiled expressions by their text, least recently used dropped beyond
@@ -41,7 +45,16 @@ class RegexCache:
         return entry
 
     def search(self, expression: str, subject: str) -> re.Match[str] | None:
-        """``expression`` searched in ``subject`` (unanchored, like ``pcre_exec``)."""
+        """``expression`` searched in ``subject`` (unanchored, like ``pcre_exec``).
+
+        An expression that is only an anchored literal (``^1000$``, the most common
+        dialplan condition) is first compared as text, so large dialplans do not compile
+        an expression per extension on every hunt."""
+        literal = _ANCHORED_LITERAL.fullmatch(expression)
+        if literal is not None:
+            text = literal.group(1)
+            if subject != text and subject != text + "\n":
+                return None
         return self.compile(expression).search(subject)
 
 

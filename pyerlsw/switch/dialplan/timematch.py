@@ -55,6 +55,7 @@ TIME_ATTRIBUTES = (
     "minute-of-day",
     "time-of-day",
 )
+_TIME_ATTRIBUTE_SET = frozenset(TIME_ATTRIBUTES)
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _NUMBER = re.compile(r"\s*([+-]?\d+)")
 _TOD = re.compile(r"\s*(\d+):(\d+)(?::(\d+))?-(\d+):(\d+)(?::(\d+))?")
@@ -97,7 +98,7 @@ class Clock:
 
 def has_time_attributes(element: Element) -> bool:
     """Whether ``element`` carries any time attribute."""
-    return any(element.get(name) is not None for name in TIME_ATTRIBUTES)
+    return not _TIME_ATTRIBUTE_SET.isdisjoint(element.attrib)
 
 
 def time_matches(element: Element, clock: Clock) -> bool | None:

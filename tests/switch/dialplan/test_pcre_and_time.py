@@ -216,3 +216,13 @@ def test_week_of_month_and_week_of_year():
     assert time_matches(Element("c", mweek="6"), clock(30))
     assert time_matches(Element("c", week="1", yday="1"), Clock(datetime(2024, 1, 1, tzinfo=UTC)))
     assert time_matches(Element("c"), clock(1)) is None
+
+
+def test_anchored_literals_are_compared_without_compiling():
+    cache = RegexCache()
+    assert cache.search("^1000$", "2000") is None
+    assert cache._entries == {}
+    assert cache.search("^1000$", "1000").group(0) == "1000"
+    assert cache.search("^1000$", "1000\n") is not None  # $ before a final newline
+    assert cache.search("^1000$", "01000") is None
+    assert cache.search("^$", "") is not None
