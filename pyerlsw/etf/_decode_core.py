@@ -95,17 +95,70 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                     else:
                         n = _U32(data, pos)[0]
                         pos += 4
-                    if n == 0:
-                        items.append(())
-                        continue
                     if n > end - pos:
                         raise DecodeError(f"tuple of {n} elements runs past the end",
                                           tag_pos, tag)
-                    if len(stack) >= max_depth:
-                        raise _too_deep(limits, tag_pos, tag)
+                    tuple_pos = tag_pos
                     child_frozen = frozen or (kind == _MAP and remaining & 1 == 1)
+                    # Fast path: decode leading leaf elements (binaries, strings,
+                    # integers, atoms, pids, references, floats, []) right here; only a
+                    # tuple holding something else is suspended on the stack. Tuples of
+                    # leaves are the commonest shape ({Name, Value} pairs, records,
+                    # control messages) and this saves a suspend/resume per tuple.
+                    elements: list[Any] = []
+                    left = n
+                    while left:
+                        tag_pos = pos
+                        tag = data[pos]
+                        if tag == 109:  # BINARY_EXT
+                            size = _U32(data, pos + 1)[0]
+                            pos += 5
+                            if size > end - pos:
+                                raise DecodeError(f"binary of {size} bytes runs past the end",
+                                                  tag_pos, tag)
+                            elements.append(data[pos:pos + size])
+                            pos += size
+                        elif tag == 97:  # SMALL_INTEGER_EXT
+                            elements.append(data[pos + 1])
+                            pos += 2
+                        elif tag in {119, 100, 118, 115}:  # atoms
+                            atom, pos = atom_body(data, pos + 1, tag, atoms)
+                            elements.append(atom)
+                        elif tag == 107:  # STRING_EXT
+                            size = _U16(data, pos + 1)[0]
+                            pos += 3
+                            if size > end - pos:
+                                raise DecodeError(f"string of {size} bytes runs past the end",
+                                                  tag_pos, tag)
+                            chars = data[pos:pos + size]
+                            elements.append(FrozenList(chars) if child_frozen else list(chars))
+                            pos += size
+                        elif tag == 98:  # INTEGER_EXT
+                            elements.append(_I32(data, pos + 1)[0])
+                            pos += 5
+                        elif tag == 88:  # NEW_PID_EXT
+                            pid, pos = pid_body(data, pos + 1, tag, atoms)
+                            elements.append(pid)
+                        elif tag == 106:  # NIL_EXT
+                            elements.append(FrozenList() if child_frozen else [])
+                            pos += 1
+                        elif tag == 90:  # NEWER_REFERENCE_EXT
+                            ref, pos = reference_body(data, pos + 1, tag, atoms)
+                            elements.append(ref)
+                        elif tag == 70:  # NEW_FLOAT_EXT
+                            number, pos = new_float_body(data, pos + 1)
+                            elements.append(number)
+                        else:
+                            break
+                        left -= 1
+                    if not left:
+                        items.append(tuple(elements))
+                        continue
+                    if len(stack) >= max_depth:
+                        raise _too_deep(limits, tuple_pos, 104)
                     stack.append((kind, items, remaining, frozen, start))
-                    kind, items, remaining, frozen, start = _TUPLE, [], n, child_frozen, tag_pos
+                    kind, items, remaining, frozen, start = (
+                        _TUPLE, elements, left, child_frozen, tuple_pos)
                 elif tag == 97:  # SMALL_INTEGER_EXT
                     items.append(data[pos])
                     pos += 1

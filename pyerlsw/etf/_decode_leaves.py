@@ -19,7 +19,19 @@ from typing import Any
 from . import tags as T
 from .errors import DecodeError
 from .limits import DecodeLimits
-from .terms import MAX_ATOM_CHARS, Atom, BitString, ExportFun, Pid, Port, Reference, trusted_atom
+from .terms import (
+    MAX_ATOM_CHARS,
+    Atom,
+    BitString,
+    ExportFun,
+    Pid,
+    Port,
+    Reference,
+    trusted_atom,
+    trusted_pid,
+    trusted_port,
+    trusted_reference,
+)
 
 ATOM_CACHE_SIZE = 1024
 """Most distinct atoms remembered during one decode call (later ones are rebuilt)."""
@@ -41,6 +53,7 @@ _OLD_PORT = struct.Struct(">IB").unpack_from
 _FLOAT_TEXT = re.compile(rb"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 _BOOLS: dict[str, bool] = {"true": True, "false": False}
+_ID_WORDS = {n: struct.Struct(f">{n}I").unpack_from for n in range(1, 6)}
 
 AtomCache = dict[Any, Any]
 
@@ -48,34 +61,38 @@ AtomCache = dict[Any, Any]
 def atom_body(
     data: bytes, pos: int, tag: int, atoms: AtomCache
 ) -> tuple[Atom | bool, int]:
-    """Decode the length and name of an atom whose ``tag`` (100/115/118/119) is at pos-1."""
-    tag_pos = pos - 1
-    if tag in (T.SMALL_ATOM_UTF8_EXT, T.SMALL_ATOM_EXT):
+    """Decode the length and name of an atom whose ``tag`` (100/115/118/119) is at pos-1.
+
+    Tag numbers are literals here: this runs for every atom.
+    """
+    if tag in {119, 115}:  # SMALL_ATOM_UTF8_EXT, SMALL_ATOM_EXT: Len:8
         n = data[pos]
-        pos += 1
-    else:
+        start = pos + 1
+    else:  # ATOM_UTF8_EXT, ATOM_EXT: Len:16
         n = _U16(data, pos)[0]
-        pos += 2
-    end = pos + n
+        start = pos + 2
+    end = start + n
     if end > len(data):
-        raise DecodeError(f"atom of {n} bytes runs past the end", tag_pos, tag)
-    raw = data[pos:end]
-    utf8 = tag in (T.SMALL_ATOM_UTF8_EXT, T.ATOM_UTF8_EXT)
-    key: Any = raw if utf8 else raw.decode("latin-1")
-    hit = atoms.get(key)
-    if hit is not None:
-        return hit, end
-    if utf8:
+        raise DecodeError(f"atom of {n} bytes runs past the end", pos - 1, tag)
+    raw = data[start:end]
+    if tag >= 118:  # UTF-8 tags; the cache key is the raw bytes
+        hit = atoms.get(raw)
+        if hit is not None:
+            return hit, end
         if n > MAX_ATOM_UTF8_BYTES:
-            raise DecodeError(f"atom of {n} bytes is longer than 255 characters", tag_pos, tag)
+            raise DecodeError(f"atom of {n} bytes is longer than 255 characters", pos - 1, tag)
         try:
             name = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise DecodeError("atom is not valid UTF-8", tag_pos, tag) from None
-    else:
-        name = key
-    if len(name) > MAX_ATOM_CHARS:
-        raise DecodeError(f"atom of {len(name)} characters (max 255)", tag_pos, tag)
+            raise DecodeError("atom is not valid UTF-8", pos - 1, tag) from None
+        key: Any = raw
+    else:  # Latin-1 tags; the cache key is the name (a str, so never a UTF-8 key)
+        key = name = raw.decode("latin-1")
+        hit = atoms.get(key)
+        if hit is not None:
+            return hit, end
+    if n > MAX_ATOM_CHARS and len(name) > MAX_ATOM_CHARS:
+        raise DecodeError(f"atom of {len(name)} characters (max 255)", pos - 1, tag)
     value: Atom | bool = _BOOLS[name] if name in _BOOLS else trusted_atom(name)
     if len(atoms) < ATOM_CACHE_SIZE:
         atoms[key] = value
@@ -85,17 +102,19 @@ def atom_body(
 def read_atom(data: bytes, pos: int, atoms: AtomCache, what: str) -> tuple[Atom | bool, int]:
     """Decode an atom term (tag included) at ``pos``; ``what`` names it in errors."""
     tag = data[pos]
-    if tag not in (T.SMALL_ATOM_UTF8_EXT, T.ATOM_UTF8_EXT, T.ATOM_EXT, T.SMALL_ATOM_EXT):
+    if tag not in {119, 118, 100, 115}:  # atom tags
         raise DecodeError(f"{what} must be an atom, found tag {tag}", pos, tag)
     return atom_body(data, pos + 1, tag, atoms)
 
 
 def read_node(data: bytes, pos: int, atoms: AtomCache) -> tuple[Atom, int]:
     """Decode the node-name atom of a pid, port or reference."""
-    node, end = read_atom(data, pos, atoms, "node name")
-    if type(node) is not Atom:
-        raise DecodeError("node name must not be true/false", pos, data[pos])
-    return node, end
+    tag = data[pos]
+    if tag in {119, 118, 100, 115}:  # atom tags
+        node, end = atom_body(data, pos + 1, tag, atoms)
+        if type(node) is Atom:
+            return node, end
+    raise DecodeError("node name must be an atom other than true/false", pos, tag)
 
 
 def pid_body(data: bytes, pos: int, tag: int, atoms: AtomCache) -> tuple[Pid, int]:
@@ -103,9 +122,9 @@ def pid_body(data: bytes, pos: int, tag: int, atoms: AtomCache) -> tuple[Pid, in
     node, pos = read_node(data, pos, atoms)
     if tag == T.NEW_PID_EXT:
         pid_id, serial, creation = _PID_IDS(data, pos)
-        return Pid(node, pid_id, serial, creation), pos + 12
+        return trusted_pid(node, pid_id, serial, creation), pos + 12
     pid_id, serial, creation = _OLD_PID_IDS(data, pos)
-    return Pid(node, pid_id, serial, creation), pos + 9
+    return trusted_pid(node, pid_id, serial, creation), pos + 9
 
 
 def port_body(data: bytes, pos: int, tag: int, atoms: AtomCache) -> tuple[Port, int]:
@@ -113,12 +132,12 @@ def port_body(data: bytes, pos: int, tag: int, atoms: AtomCache) -> tuple[Port, 
     node, pos = read_node(data, pos, atoms)
     if tag == T.NEW_PORT_EXT:
         port_id, creation = _PORT32(data, pos)
-        return Port(node, port_id, creation), pos + 8
+        return trusted_port(node, port_id, creation), pos + 8
     if tag == T.V4_PORT_EXT:
         port_id, creation = _PORT64(data, pos)
-        return Port(node, port_id, creation), pos + 12
+        return trusted_port(node, port_id, creation), pos + 12
     port_id, creation = _OLD_PORT(data, pos)
-    return Port(node, port_id, creation), pos + 5
+    return trusted_port(node, port_id, creation), pos + 5
 
 
 def reference_body(
@@ -129,7 +148,7 @@ def reference_body(
     if tag == T.REFERENCE_EXT:
         node, pos = read_node(data, pos, atoms)
         word, creation = _OLD_PORT(data, pos)
-        return Reference(node, creation, (word,)), pos + 5
+        return trusted_reference(node, creation, (word,)), pos + 5
     count = _U16(data, pos)[0]
     if not 1 <= count <= 5:
         raise DecodeError(f"reference with {count} id words (allowed 1..5)", start, tag)
@@ -143,8 +162,7 @@ def reference_body(
     end = pos + 4 * count
     if end > len(data):
         raise DecodeError("reference runs past the end", start, tag)
-    ids = struct.unpack(f">{count}I", data[pos:end])
-    return Reference(node, creation, ids), end
+    return trusted_reference(node, creation, _ID_WORDS[count](data, pos)), end
 
 
 def export_body(data: bytes, pos: int, atoms: AtomCache) -> tuple[ExportFun, int]:

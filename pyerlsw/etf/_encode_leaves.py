@@ -26,6 +26,12 @@ _BIG_LARGE = struct.Struct(">BIB").pack
 SMALL_INTS: tuple[bytes, ...] = tuple(bytes((97, i)) for i in range(256))
 """SMALL_INTEGER_EXT encodings of 0..255 (a constant table)."""
 
+TUPLE_HEADERS: tuple[bytes, ...] = tuple(bytes((104, i)) for i in range(256))
+"""SMALL_TUPLE_EXT headers for arities 0..255 (a constant table)."""
+
+BINARY_HEADERS: tuple[bytes, ...] = tuple(TAG_U32(109, i) for i in range(256))
+"""BINARY_EXT headers for lengths 0..255 (a constant table)."""
+
 TRUE_BYTES = b"\x77\x04true"
 FALSE_BYTES = b"\x77\x05false"
 NONE_HINT = (
@@ -126,16 +132,17 @@ def utf8_binary_bytes(text: str) -> bytes:
     return TAG_U32(109, len(raw)) + raw
 
 
-def string_ext_or_none(items: Any) -> bytes | None:
+def string_ext_or_none(items: Any) -> bytes | bytearray | None:
     """STRING_EXT for a sequence of 1..65535 ints in 0..255 (not bools), else None.
 
     ``term_to_binary`` does the same for such lists; it is also far cheaper than one
     SMALL_INTEGER_EXT per element.
     """
     try:
-        raw = bytes(items)
+        raw = bytearray(items)
     except (TypeError, ValueError):
         return None
-    if (b"\x00" in raw or b"\x01" in raw) and bool in set(map(type, items)):
+    if (0 in raw or 1 in raw) and bool in set(map(type, items)):
         return None
-    return TAG_U16(107, len(raw)) + raw
+    raw[0:0] = TAG_U16(107, len(raw))
+    return raw

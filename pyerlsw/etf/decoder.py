@@ -39,8 +39,11 @@ def decode(data: Buffer, *, limits: DecodeLimits = DEFAULT_LIMITS) -> Term:
     Raises:
         DecodeError: malformed input, trailing bytes, or a broken limit.
     """
-    buf = _as_bytes(data)
-    term, end = decode_from(buf, 0, limits=limits)
+    buf = data if type(data) is bytes else _as_bytes(data)
+    if len(buf) > 1 and buf[0] == VERSION and buf[1] != COMPRESSED:
+        term, end = decode_term(buf, 1, limits)  # the common case, without detours
+    else:
+        term, end = decode_from(buf, 0, limits=limits)
     if end != len(buf):
         raise DecodeError(f"{len(buf) - end} trailing bytes after the term", end)
     return term

@@ -14,19 +14,22 @@ has no encoding raises :class:`~pyerlsw.etf.errors.EncodeError` and nothing else
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Sequence
 from itertools import chain
 from typing import Any, Literal
 
 from ._encode_leaves import (
+    BINARY_HEADERS,
     FALSE_BYTES,
     NONE_HINT,
     SMALL_INTS,
     TAG_F64,
     TAG_I32,
     TAG_U8,
+    TAG_U16,
     TAG_U32,
     TRUE_BYTES,
+    TUPLE_HEADERS,
     atom_bytes,
     big_bytes,
     bitstring_bytes,
@@ -62,9 +65,6 @@ StringMode = Literal["binary", "charlist"]
 DEFAULT_MAX_ENCODE_DEPTH = 1_000_000
 """Deepest container nesting :func:`encode` accepts (also what stops cyclic values)."""
 
-_Pending = tuple[Iterator[Any], bool]  # a suspended container: its iterator, NIL after it?
-
-
 def encode(
     term: Term,
     *,
@@ -88,7 +88,7 @@ def encode(
             surrogates in a ``str``, unknown types), or nesting deeper than
             ``max_depth`` (e.g. a list that contains itself).
     """
-    level = compression_level(compressed)
+    level = None if compressed is False else compression_level(compressed)
     out = bytearray(b"\x83")
     encode_into(term, out, strings=strings, max_depth=max_depth)
     if level is not None:
@@ -113,93 +113,115 @@ def encode_into(
     if strings not in ("binary", "charlist"):
         raise EncodeError(f"strings must be 'binary' or 'charlist', got {strings!r}")
     charlist = strings == "charlist"
-    stack: list[_Pending] = []
-    current: Iterator[Any] = iter((term,))
-    nil_after = False
+    # Values still to encode, the next one last. A container writes its header and
+    # pushes its elements in reverse order; lists and maps (the only containers that
+    # can be part of a cycle) also push a closing marker that writes the NIL_EXT tail
+    # and counts their nesting depth.
+    todo: list[Any] = [term]
+    pop = todo.pop
+    push = todo.append
+    extend = todo.extend
+    depth = 0
     try:
-        while True:
-            for value in current:
-                kind = type(value)
-                if kind is bytes:
-                    out += TAG_U32(109, len(value))
-                    out += value
-                elif kind is tuple:
-                    size = len(value)
-                    out += TAG_U8(104, size) if size < 256 else TAG_U32(105, size)
-                    if size:
-                        if len(stack) >= max_depth:
-                            raise _too_deep(max_depth)
-                        stack.append((current, nil_after))
-                        current, nil_after = iter(value), False
-                        break
-                elif kind is int:
-                    if 0 <= value < 256:
-                        out += SMALL_INTS[value]
-                    elif -0x80000000 <= value <= 0x7FFFFFFF:
-                        out += TAG_I32(98, value)
-                    else:
-                        out += big_bytes(value)
-                elif kind is str:
-                    out += charlist_bytes(value) if charlist else utf8_binary_bytes(value)
-                elif kind is Atom:
-                    wire = value._wire
-                    out += wire if wire is not None else atom_bytes(value)
-                elif kind is list:
-                    if not value:
-                        out.append(106)
-                        continue
-                    if len(value) <= 0xFFFF and type(value[0]) is int and 0 <= value[0] < 256:
-                        string = string_ext_or_none(value)
-                        if string is not None:
-                            out += string
-                            continue
-                    if len(stack) >= max_depth:
-                        raise _too_deep(max_depth)
-                    out += TAG_U32(108, len(value))
-                    stack.append((current, nil_after))
-                    current, nil_after = iter(value), True
-                    break
-                elif kind is bool:
-                    out += TRUE_BYTES if value else FALSE_BYTES
-                elif kind is dict:
-                    out += TAG_U32(116, len(value))
-                    if value:
-                        if len(stack) >= max_depth:
-                            raise _too_deep(max_depth)
-                        stack.append((current, nil_after))
-                        current, nil_after = chain.from_iterable(value.items()), False
-                        break
-                elif kind is float:
-                    if value - value != 0.0:
-                        raise EncodeError(f"{value} has no Erlang equivalent (floats are finite)")
-                    out += TAG_F64(70, value)
+        while todo:
+            value = pop()
+            kind = type(value)
+            if kind is bytes:
+                size = len(value)
+                out += BINARY_HEADERS[size] if size < 256 else TAG_U32(109, size)
+                out += value
+            elif kind is tuple:
+                size = len(value)
+                out += TUPLE_HEADERS[size] if size < 256 else TAG_U32(105, size)
+                extend(reversed(value))
+            elif kind is int:
+                if 0 <= value < 256:
+                    out += SMALL_INTS[value]
+                elif -0x80000000 <= value <= 0x7FFFFFFF:
+                    out += TAG_I32(98, value)
                 else:
-                    opened = _encode_other(value, out, charlist)
-                    if opened is not None:
-                        if len(stack) >= max_depth:
-                            raise _too_deep(max_depth)
-                        stack.append((current, nil_after))
-                        current, nil_after = opened
-                        break
-            else:
-                if nil_after:
+                    out += big_bytes(value)
+            elif kind is list:
+                size = len(value)
+                if not size:
                     out.append(106)
-                if not stack:
-                    return
-                current, nil_after = stack.pop()
+                    continue
+                if size <= 0xFFFF and type(value[0]) is int:
+                    # Ints 0..255 make a STRING_EXT, as in term_to_binary (inlined
+                    # string_ext_or_none: charlists are common and this is hot).
+                    try:
+                        raw = bytearray(value)
+                    except (TypeError, ValueError):
+                        pass
+                    else:
+                        if not ((0 in raw or 1 in raw) and bool in set(map(type, value))):
+                            out += TAG_U16(107, size)
+                            out += raw
+                            continue
+                depth += 1
+                if depth > max_depth:
+                    raise _too_deep(max_depth)
+                out += TAG_U32(108, len(value))
+                push(_CLOSE_LIST)
+                extend(reversed(value))
+            elif kind is Atom:
+                wire = value._wire
+                out += wire if wire is not None else atom_bytes(value)
+            elif kind is _Close:
+                depth -= 1
+                if value is _CLOSE_LIST:
+                    out.append(106)
+            elif kind is str:
+                out += charlist_bytes(value) if charlist else utf8_binary_bytes(value)
+            elif kind is bool:
+                out += TRUE_BYTES if value else FALSE_BYTES
+            elif kind is dict:
+                out += TAG_U32(116, len(value))
+                if value:
+                    depth += 1
+                    if depth > max_depth:
+                        raise _too_deep(max_depth)
+                    push(_CLOSE)
+                    extend(reversed(list(chain.from_iterable(value.items()))))
+            elif kind is float:
+                if value - value != 0.0:
+                    raise EncodeError(f"{value} has no Erlang equivalent (floats are finite)")
+                out += TAG_F64(70, value)
+            else:
+                children = _encode_other(value, out, charlist)
+                if children is not None:
+                    elements, closer = children
+                    if closer is not None:
+                        depth += 1
+                        if depth > max_depth:
+                            raise _too_deep(max_depth)
+                        push(closer)
+                    extend(reversed(elements))
     except (struct.error, OverflowError) as exc:
         raise EncodeError(f"value out of range for the external format: {exc}") from None
+
+
+class _Close:
+    """Marks the end of a list or map in the encoder's work list."""
+
+    __slots__ = ()
+
+
+_CLOSE_LIST = _Close()  # writes NIL_EXT
+_CLOSE = _Close()  # writes nothing
+
+_Children = tuple[Sequence[Any], _Close | None]
 
 
 def _too_deep(max_depth: int) -> EncodeError:
     return EncodeError(f"nesting deeper than max_depth={max_depth} (or a cyclic value)")
 
 
-def _encode_other(value: Any, out: bytearray, charlist: bool) -> _Pending | None:
+def _encode_other(value: Any, out: bytearray, charlist: bool) -> _Children | None:
     """Encode a value of a less common type.
 
     Leaves are appended to ``out`` and None is returned; for a container its header is
-    appended and ``(iterator over what follows, whether NIL_EXT ends it)`` returned.
+    appended and ``(elements to encode next, closing marker or None)`` returned.
     """
     if type(value) is Pid:
         out += pid_bytes(value)
@@ -209,13 +231,13 @@ def _encode_other(value: Any, out: bytearray, charlist: bool) -> _Pending | None
         return _open_list(value, out)
     elif type(value) is FrozenMap:
         out += TAG_U32(116, len(value))
-        return (chain.from_iterable(value.items()), False) if len(value) else None
+        return (list(chain.from_iterable(value.items())), _CLOSE) if len(value) else None
     elif type(value) is ImproperList:
         items = value.items
         if not items or isinstance(value.tail, (list, FrozenList)):
             raise EncodeError("ImproperList needs items and a tail that is not a list")
         out += TAG_U32(108, len(items))
-        return chain(items, (value.tail,)), False
+        return [*items, value.tail], _CLOSE
     elif type(value) is Port:
         out += port_bytes(value)
     elif type(value) is BitString:
@@ -249,27 +271,26 @@ def _encode_other(value: Any, out: bytearray, charlist: bool) -> _Pending | None
     elif isinstance(value, tuple):
         size = len(value)
         out += TAG_U8(104, size) if size < 256 else TAG_U32(105, size)
-        return (iter(value), False) if size else None
+        return value, None
     elif isinstance(value, list):
         return _open_list(value, out)
     elif isinstance(value, dict):
         out += TAG_U32(116, len(value))
-        return (chain.from_iterable(value.items()), False) if value else None
+        return (list(chain.from_iterable(value.items())), _CLOSE) if value else None
     else:
         raise EncodeError(f"cannot encode a {type(value).__qualname__} as an Erlang term: "
                           f"{value!r:.80}")
     return None
 
 
-def _open_list(items: Any, out: bytearray) -> _Pending | None:
+def _open_list(items: Sequence[Any], out: bytearray) -> _Children | None:
     if not items:
         out.append(106)
         return None
-    if len(items) <= 0xFFFF and type(items[0]) is int and 0 <= items[0] < 256:
+    if len(items) <= 0xFFFF and type(items[0]) is int:
         string = string_ext_or_none(items)
         if string is not None:
             out += string
             return None
     out += TAG_U32(108, len(items))
-    return iter(items), True
-
+    return items, _CLOSE_LIST

@@ -284,6 +284,49 @@ class OpaqueFun:
     free_vars: tuple[Any, ...] = ()
 
 
+_new = object.__new__
+
+
+def _slot_setters(cls: type, *fields: str) -> tuple[Any, ...]:
+    slots: Any = cls.__dict__
+    return tuple(slots[name].__set__ for name in fields)
+
+
+_PID_NODE, _PID_ID, _PID_SERIAL, _PID_CREATION = _slot_setters(
+    Pid, "node", "id", "serial", "creation")
+_PORT_NODE, _PORT_ID, _PORT_CREATION = _slot_setters(Port, "node", "id", "creation")
+_REF_NODE, _REF_CREATION, _REF_IDS = _slot_setters(Reference, "node", "creation", "ids")
+
+
+def trusted_pid(node: Atom, pid_id: int, serial: int, creation: int) -> Pid:
+    """Make a :class:`Pid` without the constructor's checks (codec-internal: the decoder
+    read the fields from fixed-width unsigned fields, so they are in range)."""
+    pid = _new(Pid)
+    _PID_NODE(pid, node)
+    _PID_ID(pid, pid_id)
+    _PID_SERIAL(pid, serial)
+    _PID_CREATION(pid, creation)
+    return pid
+
+
+def trusted_port(node: Atom, port_id: int, creation: int) -> Port:
+    """Make a :class:`Port` without the constructor's checks (codec-internal)."""
+    port = _new(Port)
+    _PORT_NODE(port, node)
+    _PORT_ID(port, port_id)
+    _PORT_CREATION(port, creation)
+    return port
+
+
+def trusted_reference(node: Atom, creation: int, ids: tuple[int, ...]) -> Reference:
+    """Make a :class:`Reference` without the constructor's checks (codec-internal)."""
+    ref = _new(Reference)
+    _REF_NODE(ref, node)
+    _REF_CREATION(ref, creation)
+    _REF_IDS(ref, ids)
+    return ref
+
+
 class FrozenList(tuple[Any, ...]):
     """A hashable stand-in for an Erlang list used as (part of) a map key.
 

@@ -1,0 +1,83 @@
+"""Shared benchmark helpers: interleaved timing rounds, medians, ratios, tables.
+
+Timing is wall-clock (``time.perf_counter``) over enough iterations that one round
+takes tens of milliseconds; each round measures every implementation once, in turn,
+so noise from the shared machine hits them alike, and the median over rounds is
+reported. The garbage collector is left on (it is part of the real cost).
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Samples:
+    """Per-operation times (seconds) from several rounds."""
+
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def spread(self) -> str:
+        """Min..max relative to the median, e.g. ``-3%/+8%``."""
+        med = self.median
+        low = (1 - min(self.values) / med) * 100
+        high = (max(self.values) / med - 1) * 100
+        return f"-{low:.0f}%/+{high:.0f}%"
+
+
+def per_op(fn: Callable[[], object], iterations: int) -> float:
+    """Seconds per call of ``fn`` over ``iterations`` calls."""
+    start = time.perf_counter()
+    for _ in range(iterations):
+        fn()
+    return (time.perf_counter() - start) / iterations
+
+
+def calibrate(fn: Callable[[], object], target: float = 0.05) -> int:
+    """Iterations of ``fn`` that take about ``target`` seconds (at least 1)."""
+    n = 1
+    while True:
+        elapsed = per_op(fn, n) * n
+        if elapsed >= target / 4 or n >= 1 << 22:
+            return max(1, int(n * target / max(elapsed, 1e-9)))
+        n *= 4
+
+
+def interleaved(cases: dict[str, Callable[[], object]], rounds: int,
+                target: float = 0.05) -> dict[str, Samples]:
+    """Time every case once per round, in turn, for ``rounds`` rounds."""
+    iterations = {name: calibrate(fn, target) for name, fn in cases.items()}
+    samples = {name: Samples() for name in cases}
+    for _ in range(rounds):
+        for name, fn in cases.items():
+            samples[name].values.append(per_op(fn, iterations[name]))
+    return samples
+
+
+def micros(seconds: float) -> str:
+    return f"{seconds * 1e6:.2f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
+
+
+def ratio(numerator: float, denominator: float) -> str:
+    return f"{numerator / denominator:.2f}x"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    return (f"Python {platform.python_version()} ({platform.python_implementation()}), "
+            f"{platform.machine()}, {platform.system()} {platform.release()}; "
+            f"argv: python -m bench {' '.join(sys.argv[1:])}")
