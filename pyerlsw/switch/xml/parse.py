@@ -33,7 +33,7 @@ def parse_xml(data: str | bytes, *, source: str, max_bytes: int) -> Element:
         raise XmlParseError(source, reason, line=line, column=column + 1) from None
     except defusedxml.DefusedXmlException as exc:
         raise XmlParseError(source, f"forbidden XML construct: {exc}") from None
-    except (ValueError, UnicodeError) as exc:
+    except (ValueError, LookupError) as exc:
         raise XmlParseError(source, f"cannot decode document: {exc}") from None
     return root
 

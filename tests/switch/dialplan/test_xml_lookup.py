@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from xml.etree.ElementTree import Element
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pyerlsw.switch.xml import (
     NOT_FOUND_DOCUMENT,
@@ -14,6 +17,8 @@ from pyerlsw.switch.xml import (
     StaticXml,
     XmlLimits,
     XmlLookup,
+    XmlParseError,
+    parse_xml,
 )
 
 STATIC = StaticXml.from_strings(
@@ -103,8 +108,7 @@ async def test_a_timeout_falls_through_to_the_static_xml(caplog):
         None,
         '<document type="freeswitch/xml"><section name="directory"/></document>',  # no dialplan
         ["not", "xml"],
-        '<!DOCTYPE x [<!ENTITY e "e">]><document><section name="dialplan">&e;</section>'
-        "</document>",
+        '<!DOCTYPE x [<!ENTITY e "e">]><document><section name="dialplan">&e;</section></document>',
     ],
     ids=[
         "malformed",
@@ -219,3 +223,31 @@ async def test_replace_static_swaps_the_fallback():
     lookup.replace_static(StaticXml.from_string(_dialplan_doc("reloaded")))
     assert _first_extension(await lookup.fetch("dialplan")) == "reloaded"
     assert await XmlLookup().fetch("dialplan") is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<?xml version="1.0" encoding="bogus"?><document/>',
+        b"\x00\x01",
+        "<a>\x00</a>",
+        "",
+        b'<?xml version="1.0" encoding="UTF-16"?><document/>',
+    ],
+)
+def test_parse_errors_are_always_xml_parse_errors(data):
+    with pytest.raises(XmlParseError) as caught:
+        parse_xml(data, source="peer", max_bytes=1000)
+    assert str(caught.value).startswith("peer")
+
+
+@given(st.binary(max_size=64) | st.text(max_size=64))
+def test_parsing_arbitrary_input_never_raises_anything_else(data):
+    with contextlib.suppress(XmlParseError):
+        parse_xml(data, source="fuzz", max_bytes=1000)
+
+
+def test_encodings_are_honoured():
+    latin = '<?xml version="1.0" encoding="ISO-8859-1"?><a>\u00e9</a>'
+    assert parse_xml(latin.encode("latin-1"), source="s", max_bytes=100).text == "\u00e9"
+    assert parse_xml(latin, source="s", max_bytes=100).text == "\u00e9"
