@@ -41,12 +41,20 @@ class Preprocessor:
     every file read in :attr:`loaded` (by display name) and collects :attr:`warnings`.
     """
 
-    def __init__(self, limits: XmlLimits, variables: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        limits: XmlLimits,
+        variables: Mapping[str, str] | None = None,
+        *,
+        defaults: Mapping[str, str] | None = None,
+    ) -> None:
+        """``variables`` are fixed (``set`` cannot change them); ``defaults`` are
+        initial values the files may replace."""
         self.limits = limits
-        self.variables: dict[str, str] = dict(variables or {})
+        self.variables: dict[str, str] = {**(defaults or {}), **(variables or {})}
         self.warnings: list[str] = []
         self.loaded: set[str] = set()
-        self._fixed = frozenset(self.variables)
+        self._fixed = frozenset(variables or ())
         self._unknown: set[str] = set()
         self._files_read = 0
         self._bytes_read = 0
@@ -146,9 +154,7 @@ class Preprocessor:
         )
         return []
 
-    def _include(
-        self, pattern: str, directory: Traversable | None, source: str
-    ) -> list[Element]:
+    def _include(self, pattern: str, directory: Traversable | None, source: str) -> list[Element]:
         if len(self._chain) > self.limits.max_include_depth:
             raise XmlConfigError(
                 source, f"includes nested deeper than {self.limits.max_include_depth} levels"

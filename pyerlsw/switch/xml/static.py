@@ -92,11 +92,14 @@ class StaticXml:
         limits: XmlLimits | None = None,
     ) -> StaticXml:
         """Load a FreeSWITCH-style conf tree (see the module docstring). ``variables``
-        are fixed pre-process variables: ``X-PRE-PROCESS set`` does not replace them."""
+        are fixed pre-process variables: ``X-PRE-PROCESS set`` does not replace them.
+        For a real directory, ``$${conf_dir}`` starts as its absolute path, as in
+        FreeSWITCH."""
         root_dir: Traversable = Path(directory) if isinstance(directory, str) else directory
         if not root_dir.is_dir():
             raise XmlConfigError(str(root_dir), "not a directory")
-        preprocessor = Preprocessor(limits or XmlLimits(), variables)
+        defaults = {"conf_dir": str(root_dir.resolve())} if isinstance(root_dir, Path) else {}
+        preprocessor = Preprocessor(limits or XmlLimits(), variables, defaults=defaults)
         document = _assemble(root_dir, preprocessor)
         return cls(
             document,
@@ -197,7 +200,8 @@ def _adopt_leftovers(
             root = preprocessor.load_file(file, parent)
             owner = _ensure(section, owner_tag, subdir.name)
             if owner_tag == "domain":
-                owner = find_child(owner, "users") or SubElement(owner, "users")
+                users = find_child(owner, "users")
+                owner = users if users is not None else SubElement(owner, "users")
             owner.extend(list(root) if root.tag == "include" else [root])
 
 

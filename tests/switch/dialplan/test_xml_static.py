@@ -123,6 +123,21 @@ def test_freeswitch_xml_is_loaded_alone_with_its_includes(tmp_path: Path):
     assert static.locate("dialplan", "context", "name", "main") is not None
 
 
+def test_conf_dir_names_a_real_tree_and_absolute_includes_work(tmp_path: Path):
+    (tmp_path / "dialplan" / "extra").mkdir(parents=True)
+    (tmp_path / "dialplan" / "d.xml").write_text(
+        '<include><context name="$${conf_dir}">'
+        '<X-PRE-PROCESS cmd="include" data="$${conf_dir}/dialplan/extra/*.xml"/>'
+        "</context></include>"
+    )
+    (tmp_path / "dialplan" / "extra" / "x.xml").write_text('<extension name="x"/>')
+    static = StaticXml.from_directory(str(tmp_path))
+    context = static.section("dialplan").find("context")
+    assert context.get("name") == str(tmp_path.resolve())
+    assert _names(context, "extension") == ["x"]
+    assert static.warnings == ()
+
+
 def test_malformed_file_error_names_the_file_and_line(tmp_path: Path):
     (tmp_path / "dialplan").mkdir()
     bad = tmp_path / "dialplan" / "broken.xml"
@@ -151,8 +166,7 @@ def test_malformed_included_file_is_named_not_the_includer():
 def test_entities_and_dtds_are_refused():
     with pytest.raises(XmlParseError):
         StaticXml.from_string(
-            '<!DOCTYPE d [<!ENTITY a "aaaa">]><document><section name="x">&a;</section>'
-            "</document>"
+            '<!DOCTYPE d [<!ENTITY a "aaaa">]><document><section name="x">&a;</section></document>'
         )
 
 
@@ -179,9 +193,7 @@ def test_include_loop_is_an_error():
 def test_limits_bound_files_and_depth():
     big = "<include>" + "<x/>" * 1000 + "</include>"
     with pytest.raises(XmlParseError, match="more than the limit"):
-        StaticXml.from_strings(
-            {"dialplan/big.xml": big}, limits=XmlLimits(max_file_bytes=1000)
-        )
+        StaticXml.from_strings({"dialplan/big.xml": big}, limits=XmlLimits(max_file_bytes=1000))
     deep = "<include>" + "<a>" * 50 + "</a>" * 50 + "</include>"
     with pytest.raises(XmlConfigError, match="nested deeper"):
         StaticXml.from_strings({"dialplan/deep.xml": deep}, limits=XmlLimits(max_element_depth=20))
@@ -201,8 +213,7 @@ def test_embedded_defaults_route_to_erlang_with_the_configured_node():
     assert {"default", "public"} <= set(_names(dialplan, "context"))
     default = dialplan.find("context[@name='default']")
     datas = {
-        e.get("name"): e.find("condition/action").get("data")
-        for e in default.iterfind("extension")
+        e.get("name"): e.find("condition/action").get("data") for e in default.iterfind("extension")
     }
     assert datas["erlang"] == "myhandler:! calls@box"
     assert datas["to_erlang"] == "myhandler calls@box"
