@@ -48,9 +48,10 @@ _PORT32 = struct.Struct(">II").unpack_from
 _PORT64 = struct.Struct(">QI").unpack_from
 _OLD_PORT = struct.Struct(">IB").unpack_from
 
-# FLOAT_EXT text as printed by "%.20e" (and anything C's strtod would read the same way;
-# Python's float() also accepts "inf", "nan" and "1_0", which Erlang does not).
-_FLOAT_TEXT = re.compile(rb"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+# FLOAT_EXT text as printed by "%.20e". What OTP 25/28 accept, checked in erl: digits on
+# both sides of a mandatory point, an optional sign and exponent ("1.5", "+1.5",
+# "1.5E3"; not "15", "1.e5", ".5", "1.5 ", "inf"). Python's float() alone is laxer.
+_FLOAT_TEXT = re.compile(rb"[+-]?[0-9]+\.[0-9]+(?:[eE][+-]?[0-9]+)?")
 
 _BOOLS: dict[str, bool] = {"true": True, "false": False}
 _ID_WORDS = {n: struct.Struct(f">{n}I").unpack_from for n in range(1, 6)}

@@ -249,6 +249,8 @@ def _encode_other(value: Any, out: bytearray, charlist: bool) -> _Children | Non
         out += value.raw
     elif value is None:
         raise EncodeError(NONE_HINT)
+    elif isinstance(value, Atom):
+        out += atom_bytes(value)
     elif isinstance(value, (bytearray, memoryview)):
         raw = bytes(value)
         out += TAG_U32(109, len(raw))

@@ -51,6 +51,8 @@ BAD: list[tuple[str, bytes, int | None, int]] = [
     ("FLOAT_EXT underscore", b"\x83\x63" + b"1_0".ljust(31, b"\0"), 99, 1),
     ("FLOAT_EXT space", b"\x83\x63" + b" 1.5".ljust(31, b"\0"), 99, 1),
     ("FLOAT_EXT short", b"\x83\x63" + b"1.5", 99, 1),
+    *[(f"FLOAT_EXT {text!r} (erl rejects it)", b"\x83\x63" + text.ljust(31, b"\0"), 99, 1)
+      for text in (b"15", b"1.e5", b"1e5", b".5", b"1.5e", b"0x10", b"1.5e400", b"\xd9\xa1.5")],
     ("bad utf-8 atom", b"\x83\x77\x02\xff\xfe", 119, 1),
     ("256-char latin-1 atom", b"\x83\x64\x01\x00" + b"a" * 256, 100, 1),
     ("256-char utf-8 atom", b"\x83\x76\x02\x00" + "\u00e9".encode() * 128, 118, 1),

@@ -175,6 +175,32 @@ def test_otp25_old_formats_reencode_equal(erl25: Any) -> None:
     assert same == [True] * len(terms)
 
 
+EXTREME_IDS = (
+    "IdN = atom_to_binary(node()), IdL = byte_size(IdN), "
+    "IdRaw = [<<131,90,0,5,119,IdL,IdN/binary,0,0,0,1,0,0,0,1,0,0,0,2,0,0,0,3,0,0,0,4,0,0,0,5>>, "
+    "<<131,120,119,IdL,IdN/binary,0,0,1,0,0,0,0,0,0,0,0,1>>, "
+    "<<131,88,119,IdL,IdN/binary,255,255,255,255,255,255,255,255,0,0,0,1>>].")
+
+
+def _check_extreme_ids(node: Any) -> None:
+    """5-word references, 64-bit port ids and full-range pids: what we build from the
+    fields is =:= to what Erlang reads from the raw bytes."""
+    node.eval(EXTREME_IDS)
+    name = Atom(node.node)
+    ours = [Reference(name, 1, (1, 2, 3, 4, 5)), Port(name, 1 << 40, 1),
+            Pid(name, 0xFFFFFFFF, 0xFFFFFFFF, 1)]
+    node.eval(f"IdOurs = {_b64_list([encode(t) for t in ours])}.")
+    same = node.eval("[binary_to_term(O) =:= binary_to_term(R) || "
+                     "{O, R} <- lists:zip(IdOurs, IdRaw)].")
+    assert same == [True, True, True]
+    assert [decode(b) for b in node.eval("IdRaw.")] == ours
+
+
+@pytest.mark.erlang
+def test_otp25_extreme_identifiers(erl25: Any) -> None:
+    _check_extreme_ids(erl25())
+
+
 @pytest.mark.otp28
 def test_otp28_edge_and_random(erl28: Any) -> None:
     node = erl28()
@@ -183,3 +209,4 @@ def test_otp28_edge_and_random(erl28: Any) -> None:
     node.eval("rand:seed(exsss, {1, 2, 3}).")
     node.eval("Ts = Ts0 ++ [Gen(rand:uniform(6)) || _ <- lists:seq(1, 200)].")
     _check_corpus(node)
+    _check_extreme_ids(node)

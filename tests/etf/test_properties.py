@@ -15,7 +15,7 @@ from .strategies import terms
 SMALL_LIMITS = DecodeLimits(max_depth=200, max_decompressed=1 << 20, max_bignum_bytes=4096)
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=250, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(terms)
 def test_round_trip(term: Any) -> None:
     data = encode(term)
@@ -42,7 +42,7 @@ def _decode_or_error(data: bytes) -> None:
         assert exc.tag is None or 0 <= exc.tag <= 255
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.binary(max_size=64))
 @example(b"\x83\x6c\xff\xff\xff\xff")
 @example(b"\x83\x50\xff\xff\xff\xff")
@@ -70,7 +70,7 @@ def mutated(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_fuzz_mutated_terms(data: bytes) -> None:
     _decode_or_error(data)
