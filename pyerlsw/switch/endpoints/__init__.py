@@ -1,0 +1,91 @@
+"""Endpoints: what a dial-string technology (``sim/``, ``sofia/``, ``error/`` ...) creates.
+
+An endpoint turns one :class:`~pyerlsw.switch.dialstring.DialLeg` into an outbound
+:class:`~pyerlsw.switch.session.Session` (or raises :class:`EndpointError` with the
+hangup cause to report). :class:`EndpointRegistry` maps technologies to endpoints:
+names registered directly (``register(endpoint, "loopback")``) win, then the switch
+configuration's ``technologies`` table (``{"sofia": "sim", ...}``) maps a technology to
+a registered endpoint name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from pyerlsw.switch.dialstring import DialLeg
+
+if TYPE_CHECKING:
+    from pyerlsw.switch.session import Session
+    from pyerlsw.switch.switch import Switch
+
+__all__ = ["Endpoint", "EndpointError", "EndpointRegistry", "OutgoingRequest"]
+
+
+class EndpointError(Exception):
+    """An outgoing channel could not be created; ``cause`` is the hangup cause."""
+
+    def __init__(self, cause: int, message: str = "") -> None:
+        super().__init__(message or f"cause {cause}")
+        self.cause = cause
+
+
+@dataclass(slots=True)
+class OutgoingRequest:
+    """Everything an endpoint needs to create one outbound leg.
+
+    ``variables`` already merge (in increasing priority) the caller's exported
+    variables and the dial string's ``{}``/``[]`` variables. ``caller_id_name`` and
+    ``caller_id_number`` are what the new leg should present.
+    """
+
+    leg: DialLeg
+    variables: dict[str, str] = field(default_factory=dict)
+    caller: Session | None = None
+    caller_id_name: str = ""
+    caller_id_number: str = ""
+    dialplan: str = ""
+    context: str = ""
+
+
+class Endpoint(Protocol):
+    """An endpoint module."""
+
+    name: str
+
+    def create(self, switch: Switch, request: OutgoingRequest) -> Session:
+        """Create and start the outbound session for ``request.leg`` (it must carry the
+        ``originating`` flag, see :meth:`Switch.new_session`); raise
+        :class:`EndpointError` when the leg fails at once."""
+        ...
+
+
+class EndpointRegistry:
+    """Endpoints by name and technology, one registry per switch."""
+
+    def __init__(self, technologies: Mapping[str, str]) -> None:
+        self._endpoints: dict[str, Endpoint] = {}
+        self._technologies = {k.lower(): v.lower() for k, v in technologies.items()}
+
+    def register(self, endpoint: Endpoint, *technologies: str) -> None:
+        """Register ``endpoint`` under its name and under extra ``technologies``."""
+        self._endpoints[endpoint.name.lower()] = endpoint
+        for tech in technologies:
+            self._endpoints[tech.lower()] = endpoint
+
+    def map_technology(self, technology: str, endpoint_name: str) -> None:
+        """Serve ``technology`` with the endpoint registered as ``endpoint_name``."""
+        self._technologies[technology.lower()] = endpoint_name.lower()
+
+    def resolve(self, technology: str) -> Endpoint | None:
+        """The endpoint for a dial-string technology, or None."""
+        tech = technology.lower()
+        endpoint = self._endpoints.get(tech)
+        if endpoint is not None:
+            return endpoint
+        target = self._technologies.get(tech)
+        return None if target is None else self._endpoints.get(target)
+
+    def __contains__(self, name: str) -> bool:
+        return name.lower() in self._endpoints

@@ -1,0 +1,190 @@
+"""``sim/NAME``: simulated devices, driven by channel variables.
+
+Outbound legs (a device being called) behave according to:
+
+* ``sim_answer_after`` - seconds before the device reacts (default 0); while it waits
+  it rings (CHANNEL_PROGRESS);
+* ``sim_result`` - ``answer`` (default), ``busy`` (USER_BUSY), ``noanswer`` (rings until
+  the caller gives up), ``reject`` or ``reject:CAUSE`` (CALL_REJECTED or the cause);
+* ``sim_early_media_after`` - seconds after which the device sends early media;
+* ``sim_hangup_after`` - seconds after answer at which the device hangs up
+  (NORMAL_CLEARING; default never).
+
+Inbound calls (:meth:`Switch.inbound_call`, a device calling in) honour
+``sim_hangup_after`` (the caller hangs up that long after answer) and
+``sim_cancel_after`` (the caller gives up unanswered: ORIGINATOR_CANCEL).
+
+Variables come from the dial string, over the device's entry in the switch
+configuration (``devices``), which is looked up by the full address, then by each
+``/`` segment from the last, with and without ``@domain``; unknown devices use the
+defaults. The same endpoint serves ``sofia/``, ``user/``, ``SIP/``, ``PJSIP/``,
+``IAX2/`` and ``DAHDI/`` unless the configuration maps them elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid as uuidlib
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pyerlsw.switch.causes import CAUSES, parse_cause
+from pyerlsw.switch.endpoints import OutgoingRequest
+from pyerlsw.switch.session import EndpointDriver
+
+if TYPE_CHECKING:
+    from pyerlsw.switch.clock import TimerHandle
+    from pyerlsw.switch.session import Session
+    from pyerlsw.switch.switch import Switch
+
+__all__ = ["SimDevice", "SimEndpoint", "device_candidates"]
+
+_SOURCES = {"sofia": "mod_sofia", "user": "mod_sofia"}
+
+
+def device_candidates(address: str) -> list[str]:
+    """Names a device may be configured under, most specific first."""
+    names = [address]
+    for segment in reversed(address.split("/")):
+        if segment and segment not in names:
+            names.append(segment)
+        bare = segment.partition("@")[0]
+        if bare and bare not in names:
+            names.append(bare)
+    return names
+
+
+def _seconds(value: str | None, default: float | None) -> float | None:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return default
+
+
+class SimDevice(EndpointDriver):
+    """The behaviour of one simulated device on one channel."""
+
+    __slots__ = ("_answer_watch", "_timers", "variables")
+
+    def __init__(self, variables: Mapping[str, str]) -> None:
+        self.variables = variables
+        self._timers: list[TimerHandle | asyncio.Handle] = []
+        self._answer_watch: Callable[[], None] | None = None
+
+    def _later(
+        self, session: Session, delay: float, action: Callable[..., Any], *args: Any
+    ) -> None:
+        if delay <= 0:
+            self._timers.append(asyncio.get_running_loop().call_soon(action, *args))
+        else:
+            self._timers.append(session.switch.clock.call_later(delay, action, *args))
+
+    def on_init(self, session: Session) -> None:
+        ch = session.channel
+        get = self.variables.get
+        if ch.direction == "outbound":
+            self._outbound(session)
+        else:
+            cancel_after = _seconds(get("sim_cancel_after"), None)
+            if cancel_after is not None:
+                self._later(session, cancel_after, self._cancel, session)
+        hangup_after = _seconds(get("sim_hangup_after"), None)
+        if hangup_after is not None:
+
+            def watch() -> None:
+                if ch.answered and self._answer_watch is not None:
+                    session.watchers.remove(watch)
+                    self._answer_watch = None
+                    self._later(session, hangup_after, _hangup, ch, CAUSES["NORMAL_CLEARING"])
+
+            self._answer_watch = watch
+            session.watchers.append(watch)
+
+    def _outbound(self, session: Session) -> None:
+        ch = session.channel
+        get = self.variables.get
+        after = _seconds(get("sim_answer_after"), 0.0) or 0.0
+        result = (get("sim_result") or "answer").strip()
+        kind, _, arg = result.partition(":")
+        kind = kind.lower()
+        early = _seconds(get("sim_early_media_after"), None)
+        if early is not None:
+            self._later(session, early, _early, ch)
+        if kind not in ("answer", "busy", "noanswer", "reject"):
+            session.log("ERR", f"invalid sim_result {result!r}, answering\n")
+            kind = "answer"
+        if after > 0 or kind == "noanswer":
+            ch.mark_ring_ready()
+        if kind == "answer":
+            self._later(session, after, _answer, ch)
+        elif kind == "busy":
+            self._later(session, after, _hangup, ch, CAUSES["USER_BUSY"])
+        elif kind == "reject":
+            cause = parse_cause(arg, CAUSES["CALL_REJECTED"]) if arg else CAUSES["CALL_REJECTED"]
+            self._later(session, after, _hangup, ch, cause)
+
+    @staticmethod
+    def _cancel(session: Session) -> None:
+        ch = session.channel
+        if ch.ready and not ch.answered:
+            ch.hangup(CAUSES["ORIGINATOR_CANCEL"])
+
+    def on_hangup(self, session: Session) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        if self._answer_watch is not None:
+            if self._answer_watch in session.watchers:
+                session.watchers.remove(self._answer_watch)
+            self._answer_watch = None
+
+
+def _answer(ch: Any) -> None:
+    if ch.ready:
+        ch.mark_answered()
+
+
+def _early(ch: Any) -> None:
+    if ch.ready:
+        ch.mark_pre_answered()
+
+
+def _hangup(ch: Any, cause: int) -> None:
+    if ch.ready:
+        ch.hangup(cause)
+
+
+class SimEndpoint:
+    """The simulated-device endpoint (registered as ``sim``)."""
+
+    name = "sim"
+
+    def create(self, switch: Switch, request: OutgoingRequest) -> Session:
+        leg = request.leg
+        variables: dict[str, str] = {}
+        devices = switch.config.devices
+        for candidate in device_candidates(leg.address):
+            if candidate in devices:
+                variables.update(devices[candidate])
+                break
+        variables.update(request.variables)
+        address = leg.address
+        destination = address.rsplit("/", 1)[-1]
+        source = _SOURCES.get(leg.technology.lower(), "mod_sim")
+        return switch.new_session(
+            name=leg.target,
+            direction="outbound",
+            uuid=variables.pop("origination_uuid", None) or str(uuidlib.uuid4()),
+            destination_number=destination,
+            caller_id_name=request.caller_id_name,
+            caller_id_number=request.caller_id_number,
+            dialplan=request.dialplan,
+            context=request.context,
+            source=source,
+            variables=variables,
+            driver=SimDevice(dict(variables)),
+            originator=request.caller,
+            originating=True,
+        )
