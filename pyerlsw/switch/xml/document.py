@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element
 __all__ = [
     "NOT_FOUND_DOCUMENT",
     "find_child",
+    "find_context",
     "find_section",
     "is_not_found",
     "locate",
@@ -36,11 +37,21 @@ def find_child(
     parent: Element, tag: str, attribute: str | None = None, value: str | None = None
 ) -> Element | None:
     """The first child ``tag`` of ``parent``; with ``attribute`` and ``value``, the first
-    whose ``attribute`` equals ``value`` exactly."""
+    whose ``attribute`` equals ``value`` exactly. (Compare the result with None: an
+    element without children is false.)"""
     for child in parent.iterfind(tag):
         if attribute is None or value is None or child.get(attribute) == value:
             return child
     return None
+
+
+def find_context(dialplan: Element, name: str) -> Element | None:
+    """The ``<context name=name>`` of a dialplan section, else the one named ``global``
+    (FreeSWITCH's fallback), else None."""
+    found = find_child(dialplan, "context", "name", name)
+    if found is None:
+        found = find_child(dialplan, "context", "name", "global")
+    return found
 
 
 def find_section(root: Element, name: str) -> Element | None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from pyerlsw.switch.xml.directory import DirectoryEntry, find_user
-from pyerlsw.switch.xml.document import find_child, is_not_found, locate
+from pyerlsw.switch.xml.document import find_context, is_not_found, locate
 from pyerlsw.switch.xml.errors import XmlParseError
 from pyerlsw.switch.xml.limits import XmlLimits
 from pyerlsw.switch.xml.parse import parse_xml
@@ -143,9 +143,7 @@ class XmlLookup:
         dialplan = await self.fetch("dialplan", params=params)
         if dialplan is None:
             return None
-        return find_child(dialplan, "context", "name", context) or find_child(
-            dialplan, "context", "name", "global"
-        )
+        return find_context(dialplan, context)
 
     async def directory_user(
         self, user: str, domain: str, params: Mapping[str, str] | None = None
@@ -192,9 +190,7 @@ class XmlLookup:
         root = self._interpret(answer, name, request)
         if root is None:
             return None
-        found = locate(
-            root, request.section, request.tag_name, request.key_name, request.key_value
-        )
+        found = locate(root, request.section, request.tag_name, request.key_name, request.key_value)
         if found is None:
             self._log.debug(
                 "XML answer of %s lacks section %s tag %s %s=%s; trying the next source",
