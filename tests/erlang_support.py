@@ -14,6 +14,7 @@ for the next. Every process started here is stopped by its PID.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import os
 import secrets
@@ -117,6 +118,7 @@ def _release(erl: str, root: str | None) -> str | None:
             [erl, "-noshell", "-eval",
              'io:format("~s", [erlang:system_info(otp_release)]), halt().'],
             capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -300,19 +302,13 @@ class ErlangNode:
         if proc is None:
             return
         if proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             proc.kill()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
         self.proc = None
