@@ -24,6 +24,7 @@ is a body. Log messages always use charlists (§6).
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,16 +53,38 @@ _UNDEFINED = wire.atom("undefined")
 _BODY_NAME = b"body"
 
 
-def _string_text(data: bytes) -> bytes:
-    """``wire.text(data, binary=False)`` with the common case inlined."""
+_U16 = struct.Struct(">H").pack
+_U32 = struct.Struct(">I").pack
+
+
+def _c_text(text: str) -> bytes:
+    """``to_c_bytes`` for ``str`` with the common no-NUL case first."""
+    data = text.encode("utf-8", "surrogateescape")
+    return data if b"\0" not in data else data[: data.find(0)]
+
+
+def _value_bytes(text: str) -> bytes:
+    """A header value as FreeSWITCH sends it: C string, then ``switch_url_decode``."""
+    data = text.encode("utf-8", "surrogateescape")
+    if b"%" in data or b"\0" in data:
+        return url_decode(to_c_bytes(data))
+    return data
+
+
+def _charlist(data: bytes) -> bytes:
     size = len(data)
     if 0 < size <= 65535:
-        return b"k" + size.to_bytes(2, "big") + data
+        return b"k" + _U16(size) + data
     return wire.text(data, False)
 
 
-def _binary_text(data: bytes) -> bytes:
-    return b"m" + len(data).to_bytes(4, "big") + data
+def _pair_bytes(name: bytes, value: bytes, binary: bool) -> bytes:
+    """``{Name, Value}`` (names and values already C bytes)."""
+    if binary:
+        return b"h\x02m" + _U32(len(name)) + name + b"m" + _U32(len(value)) + value
+    if 0 < len(name) <= 65535 and 0 < len(value) <= 65535:
+        return b"h\x02k" + _U16(len(name)) + name + b"k" + _U16(len(value)) + value
+    return _PAIR + _charlist(name) + _charlist(value)
 
 
 class PreparedEvent:
@@ -123,9 +146,9 @@ class PreparedEvent:
         if index is None:
             index = {}
             for key, value in self._headers:
-                index.setdefault(ascii_lower(key), value)
+                index.setdefault(key.lower() if key.isascii() else ascii_lower(key), value)
             self._index = index
-        return index.get(ascii_lower(name))
+        return index.get(name.lower() if name.isascii() else ascii_lower(name))
 
     @property
     def unique_id(self) -> str | None:
@@ -140,19 +163,19 @@ class PreparedEvent:
         found = self._cache.get(("list", encoding))
         if found is not None:
             return found
-        text = _binary_text if encoding is Encoding.BINARY else _string_text
+        binary = encoding is Encoding.BINARY
         count = len(self._headers) + 1 + (self._body is not None)
         parts = [wire.list_header(count)]
         uuid = self.unique_id
-        parts.append(_UNDEFINED if uuid is None else text(to_c_bytes(uuid)))
-        for name, value in self._headers:
-            parts.append(_PAIR)
-            parts.append(text(to_c_bytes(name)))
-            parts.append(text(url_decode(to_c_bytes(value))))
+        if uuid is None:
+            parts.append(_UNDEFINED)
+        else:
+            parts.append(wire.text(_c_text(uuid), binary))
+        parts.extend(
+            _pair_bytes(_c_text(name), _value_bytes(value), binary) for name, value in self._headers
+        )
         if self._body is not None:
-            parts.append(_PAIR)
-            parts.append(text(_BODY_NAME))
-            parts.append(text(to_c_bytes(self._body)))
+            parts.append(_pair_bytes(_BODY_NAME, _c_text(self._body), binary))
         parts.append(wire.NIL)
         encoded = b"".join(parts)
         self._cache[("list", encoding)] = encoded

@@ -188,6 +188,9 @@ def _scan_hex2(data: bytes, pos: int) -> int | None:
     return -value if negative else value
 
 
+_HEX_VALUE = bytes(_HEX.get(byte, 255) for byte in range(256))
+
+
 def url_decode(data: bytes) -> bytes:
     """FreeSWITCH's ``switch_url_decode`` (applied to event header values, spec §5.1).
 
@@ -195,22 +198,26 @@ def url_decode(data: bytes) -> bytes:
     reads there (so ``%41`` -> ``A``, ``%4G`` -> ``\\x04`` with the ``G`` skipped) and
     the two bytes after ``%`` are consumed; ``+`` is kept. A decoded NUL ends the string.
     """
-    if 0x25 not in data:
+    pos = data.find(b"%")
+    if pos < 0:
         return data
-    out = bytearray()
-    pos = 0
+    out = bytearray(data[:pos])
     end = len(data)
-    while pos < end:
-        byte = data[pos]
-        if byte == 0x25 and end - pos > 2:
-            value = _scan_hex2(data, pos + 1)
+    while pos >= 0:
+        start = pos + 1
+        if end - pos > 2:
+            high, low = _HEX_VALUE[data[pos + 1]], _HEX_VALUE[data[pos + 2]]
+            value = high * 16 + low if high < 16 and low < 16 else _scan_hex2(data, pos + 1)
             if value is not None:
                 value &= 0xFF
                 if value == 0:
-                    break
+                    return bytes(out)
                 out.append(value)
-                pos += 3
-                continue
-        out.append(byte)
-        pos += 1
+                start = pos + 3
+            else:
+                out.append(0x25)
+        else:
+            out.append(0x25)
+        pos = data.find(b"%", start)
+        out += data[start : pos if pos >= 0 else end]
     return bytes(out)

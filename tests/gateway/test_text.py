@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pyerlsw.etf.terms import Atom, ImproperList, Pid, Port, Reference
 from pyerlsw.gateway.text import (
@@ -132,3 +134,31 @@ def test_ascii_equal_ci():
 )
 def test_url_decode(raw, decoded):
     assert url_decode(raw) == decoded
+
+
+def _reference_url_decode(data: bytes) -> bytes:
+    """The obvious byte-by-byte transcription of switch_url_decode."""
+    from pyerlsw.gateway.text import _scan_hex2
+
+    out = bytearray()
+    pos = 0
+    while pos < len(data):
+        if data[pos] == 0x25 and len(data) - pos > 2:
+            value = _scan_hex2(data, pos + 1)
+            if value is not None:
+                if value & 0xFF == 0:
+                    break
+                out.append(value & 0xFF)
+                pos += 3
+                continue
+        out.append(data[pos])
+        pos += 1
+    return bytes(out)
+
+
+@given(
+    st.binary(max_size=40).map(lambda b: b.replace(b"\x00", b""))
+    | st.text("%0aF -+x1g ").map(str.encode)
+)
+def test_url_decode_matches_reference(data):
+    assert url_decode(data) == _reference_url_decode(data)
