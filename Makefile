@@ -24,7 +24,7 @@ unit: venv
 	$(PY) -m pytest -m "not erlang and not otp28" $(PYTEST_ARGS)
 
 lint: venv
-	$(VENV)/bin/ruff check pyerlsw tests bench examples
+	$(VENV)/bin/ruff check $(wildcard pyerlsw tests bench examples)
 	$(VENV)/bin/mypy --strict pyerlsw/etf pyerlsw/dist
 	$(VENV)/bin/mypy pyerlsw
 
