@@ -99,7 +99,28 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                         raise DecodeError(f"tuple of {n} elements runs past the end",
                                           tag_pos, tag)
                     tuple_pos = tag_pos
+                    if n == 2 and data[pos] == 109:  # {Binary, ...}: try {Name, Value}
+                        first_end = pos + 5 + _U32(data, pos + 1)[0]
+                        if first_end < end and data[first_end] == 109:
+                            second_end = first_end + 5 + _U32(data, first_end + 1)[0]
+                            if second_end <= end:
+                                items.append((data[pos + 5:first_end],
+                                              data[first_end + 5:second_end]))
+                                pos = second_end
+                                continue
                     child_frozen = frozen or (kind == _MAP and remaining & 1 == 1)
+                    if n == 2 and data[pos] == 107 and not child_frozen:  # {"Name", ...}
+                        first_end = pos + 3 + _U16(data, pos + 1)[0]
+                        if first_end < end and data[first_end] == 107:
+                            second_end = first_end + 3 + _U16(data, first_end + 1)[0]
+                            if second_end <= end:
+                                items.append((list(data[pos + 3:first_end]),
+                                              list(data[first_end + 3:second_end])))
+                                pos = second_end
+                                continue
+                    # Pairs of binaries or of strings are decoded first, in one step
+                    # (that is how FreeSWITCH events carry every header); a failed
+                    # check falls through to the general path, which reports errors.
                     # Fast path: decode leading leaf elements (binaries, strings,
                     # integers, atoms, pids, references, floats, []) right here; only a
                     # tuple holding something else is suspended on the stack. Tuples of

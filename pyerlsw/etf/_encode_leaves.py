@@ -32,6 +32,9 @@ TUPLE_HEADERS: tuple[bytes, ...] = tuple(bytes((104, i)) for i in range(256))
 BINARY_HEADERS: tuple[bytes, ...] = tuple(TAG_U32(109, i) for i in range(256))
 """BINARY_EXT headers for lengths 0..255 (a constant table)."""
 
+STRING_HEADERS: tuple[bytes, ...] = tuple(TAG_U16(107, i) for i in range(256))
+"""STRING_EXT headers for lengths 0..255 (a constant table)."""
+
 TRUE_BYTES = b"\x77\x04true"
 FALSE_BYTES = b"\x77\x05false"
 NONE_HINT = (

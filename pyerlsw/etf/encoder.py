@@ -23,6 +23,7 @@ from ._encode_leaves import (
     FALSE_BYTES,
     NONE_HINT,
     SMALL_INTS,
+    STRING_HEADERS,
     TAG_F64,
     TAG_I32,
     TAG_U8,
@@ -155,7 +156,7 @@ def encode_into(
                         pass
                     else:
                         if not ((0 in raw or 1 in raw) and bool in set(map(type, value))):
-                            out += TAG_U16(107, size)
+                            out += STRING_HEADERS[size] if size < 256 else TAG_U16(107, size)
                             out += raw
                             continue
                 depth += 1
