@@ -150,10 +150,11 @@ class Event:
         ]
         if self.subclass is not None:
             out.append(("Event-Subclass", self.subclass))
-        out.extend(self.pre)
+        # FreeSWITCH never keeps a header with an empty value.
+        out.extend(h for h in self.pre if h[1])
         if self.channel is not None:
             out.extend(self.channel.headers())
-        out.extend(self.post)
+        out.extend(h for h in self.post if h[1])
         return out
 
     def get(self, name: str, default: str | None = None) -> str | None:

@@ -92,6 +92,7 @@ class Switch:
         self.idle_cpu = 100.0
         self.running = False
         self._sequence = 0
+        self._session_id = 0
         self._started_mono = 0.0
         self._heartbeat: Any = None
         self._jobs: set[asyncio.Task[Any]] = set()
@@ -451,8 +452,17 @@ class Switch:
             profile_created=now_us,
             created=now_us,
         )
+        self._session_id += 1
+        merged = {
+            "direction": direction,
+            "uuid": uuid,
+            "session_id": str(self._session_id),
+            "channel_name": name,
+        }
+        if variables:
+            merged.update(variables)
         channel = Channel(
-            self, uuid, name=name, direction=direction, profile=profile, variables=variables
+            self, uuid, name=name, direction=direction, profile=profile, variables=merged
         )
         if originating:
             channel.flags.add("originating")

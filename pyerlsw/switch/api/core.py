@@ -50,6 +50,7 @@ def format_uptime(micros: int) -> str:
 
 async def status(switch: Switch, args: str, session: Session | None) -> str:
     stats = switch.stats
+    stats.observe(switch.clock.monotonic(), len(switch.sessions))
     config = switch.config
     ready = "ready" if switch.running else "not ready"
     return (
