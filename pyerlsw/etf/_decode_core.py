@@ -99,9 +99,9 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                         raise DecodeError(f"tuple of {n} elements runs past the end",
                                           tag_pos, tag)
                     tuple_pos = tag_pos
-                    if n == 2 and data[pos] == 109:  # {Binary, ...}: try {Name, Value}
+                    if n == 2 and pos + 5 < end and data[pos] == 109:  # {Binary, Binary}?
                         first_end = pos + 5 + _U32(data, pos + 1)[0]
-                        if first_end < end and data[first_end] == 109:
+                        if first_end + 5 <= end and data[first_end] == 109:
                             second_end = first_end + 5 + _U32(data, first_end + 1)[0]
                             if second_end <= end:
                                 items.append((data[pos + 5:first_end],
@@ -109,9 +109,9 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                                 pos = second_end
                                 continue
                     child_frozen = frozen or (kind == _MAP and remaining & 1 == 1)
-                    if n == 2 and data[pos] == 107 and not child_frozen:  # {"Name", ...}
-                        first_end = pos + 3 + _U16(data, pos + 1)[0]
-                        if first_end < end and data[first_end] == 107:
+                    if n == 2 and pos + 3 < end and data[pos] == 107 and not child_frozen:
+                        first_end = pos + 3 + _U16(data, pos + 1)[0]  # {String, String}?
+                        if first_end + 3 <= end and data[first_end] == 107:
                             second_end = first_end + 3 + _U16(data, first_end + 1)[0]
                             if second_end <= end:
                                 items.append((list(data[pos + 3:first_end]),

@@ -210,6 +210,16 @@ def test_map_keys_are_frozen() -> None:
     assert type(next(iter(string_key))) is FrozenList
 
 
+def test_pairs_inside_map_keys_are_frozen() -> None:
+    key = (FrozenList([97]), FrozenList([98]))
+    term = decode(encode({key: (b"x", b"y")}))
+    assert term == {key: (b"x", b"y")}
+    (decoded_key,) = term
+    assert all(type(part) is FrozenList for part in decoded_key)
+    assert decode(encode([([97], [98]), (b"a", [98]), ([97], b"b")])) == [
+        ([97], [98]), (b"a", [98]), ([97], b"b")]
+
+
 def test_compressed_output() -> None:
     term = [b"x" * 1000, list(range(300))]
     packed = encode(term, compressed=True)
