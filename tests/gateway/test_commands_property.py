@@ -56,7 +56,7 @@ def _extend(children: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
 terms = st.recursive(leaves, _extend, max_leaves=25)
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(terms)
 def test_parse_command_never_raises(term):
     result = parse_command(term)
@@ -65,13 +65,13 @@ def test_parse_command_never_raises(term):
         assert isinstance(result.reply, tuple)
 
 
-@settings(max_examples=300)
+@settings(max_examples=100)
 @given(terms)
 def test_parse_net_kernel_never_raises(term):
     assert isinstance(parse_net_kernel_message(term), (Ignored, NetKernelPing))
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(st.sampled_from(sorted(_TUPLE_COMMANDS)), st.lists(terms, max_size=4))
 def test_every_command_tag_with_random_arguments(tag, arguments):
     parse_command((Atom(tag), *arguments))
