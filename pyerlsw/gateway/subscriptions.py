@@ -41,6 +41,7 @@ DEFAULT_MAX_SUBCLASSES = 10_000
 _EVERY_BIT = (1 << (ALL_INDEX + 1)) - 1
 _ALL_BIT = 1 << ALL_INDEX
 _TYPE_BITS = _ALL_BIT - 1  # every real type, without the ALL bit
+_BIT = {name: 1 << number for number, name in enumerate(EVENT_TYPES)}
 
 
 class SubscribableEvent(HeaderLookup, Protocol):
@@ -83,7 +84,7 @@ class EventSubscription:
             if resolved == ALL:
                 self._mask = _EVERY_BIT
             else:
-                self._mask |= 1 << event_index_of(resolved)
+                self._mask |= _BIT[resolved]
                 custom = resolved == CUSTOM
 
     def unsubscribe(self, names: Iterable[str]) -> None:
@@ -105,7 +106,7 @@ class EventSubscription:
             else:
                 if self._mask & _ALL_BIT:
                     self._mask = _TYPE_BITS
-                self._mask &= ~(1 << event_index_of(resolved))
+                self._mask &= ~(_BIT[resolved])
 
     def replace(self, names: Iterable[str]) -> bool:
         """``setevent`` (§4.6): build a new set by the ``event`` rules and install it.
@@ -125,7 +126,7 @@ class EventSubscription:
             if resolved == ALL:
                 complete = False
                 break
-            fresh._mask |= 1 << event_index_of(resolved)
+            fresh._mask |= _BIT[resolved]
             custom = resolved == CUSTOM
         self._mask = fresh._mask
         self._subclasses = fresh._subclasses
@@ -159,13 +160,6 @@ class EventSubscription:
     def subclasses(self) -> tuple[str, ...]:
         """Subscribed CUSTOM subclasses in the order they were added."""
         return tuple(self._subclasses)
-
-
-def event_index_of(canonical: str) -> int:
-    """Enum number of a canonical type name (internal: names come from the lookup)."""
-    number = event_index(canonical)
-    assert number is not None, canonical
-    return number
 
 
 class ConnectionEvents:
