@@ -39,8 +39,10 @@ __all__ = [
     "exists",
     "find_extension",
     "find_label",
+    "invalid_handler",
     "is_ignored",
     "match_more",
+    "timeout_handler",
 ]
 
 DEFAULT_MAX_DEPTH = 128
@@ -249,3 +251,61 @@ def is_ignored(dialplan: Dialplan, context: str, digits: str) -> bool:
     if ctx is None:
         return False
     return any(extension_match(p, digits) for p in ctx.ignore_patterns)
+
+
+# Special extensions (spec section 3): which one handles an event in a context.
+
+SPECIAL_EXTENSIONS = {
+    "s": "start",
+    "h": "hangup",
+    "i": "invalid extension",
+    "t": "response timeout",
+    "T": "absolute timeout",
+    "e": "catch-all exception",
+    "o": "VoiceMail operator (0)",
+    "a": "VoiceMail assistant (*)",
+    "failed": "call-file/Originate failure",
+}
+
+
+def _first_existing(
+    dialplan: Dialplan,
+    context: str,
+    names: tuple[str, ...],
+    *,
+    callerid: str | None,
+    now: float | None,
+    tz: _dt.tzinfo | None,
+) -> str | None:
+    for name in names:
+        if exists(dialplan, context, name, 1, callerid, now=now, tz=tz):
+            return name
+    return None
+
+
+def invalid_handler(
+    dialplan: Dialplan,
+    context: str,
+    callerid: str | None = None,
+    *,
+    now: float | None = None,
+    tz: _dt.tzinfo | None = None,
+) -> str | None:
+    """Where an invalid extension goes: ``"i"``, else ``"e"`` (with
+    ``EXCEPTION=INVALID``), else None (the PBX logs the warning and ends)."""
+    return _first_existing(dialplan, context, ("i", "e"), callerid=callerid, now=now, tz=tz)
+
+
+def timeout_handler(
+    dialplan: Dialplan,
+    context: str,
+    callerid: str | None = None,
+    *,
+    absolute: bool = False,
+    now: float | None = None,
+    tz: _dt.tzinfo | None = None,
+) -> str | None:
+    """Where a response timeout (``"t"``) or, with ``absolute``, an absolute timeout
+    (``"T"``) goes; ``"e"`` as the fallback; None when neither exists."""
+    first = "T" if absolute else "t"
+    return _first_existing(dialplan, context, (first, "e"), callerid=callerid, now=now, tz=tz)

@@ -181,3 +181,15 @@ def test_split_routine() -> None:
     log = LogCollector()
     assert split_routine("s,1(a", log) == ("s,1", "a")
     assert log.messages() == ["Ouch.  No closing paren: 's,1(a'?"]
+
+
+def test_special_extension_fallbacks() -> None:
+    from pyerlsw.switch.asterisk.lookup import invalid_handler, timeout_handler
+
+    dp = load("[a]\nexten => i,1,NoOp\nexten => t,1,NoOp\n[b]\nexten => e,1,NoOp\n[c]\n")
+    assert invalid_handler(dp, "a") == "i"
+    assert invalid_handler(dp, "b") == "e"
+    assert invalid_handler(dp, "c") is None
+    assert timeout_handler(dp, "a") == "t"
+    assert timeout_handler(dp, "a", absolute=True) is None
+    assert timeout_handler(dp, "b", absolute=True) == "e"
