@@ -87,12 +87,20 @@ def _pair_bytes(name: bytes, value: bytes, binary: bool) -> bytes:
     return _PAIR + _charlist(name) + _charlist(value)
 
 
+class _Derive:
+    """Marker: take the value from the headers."""
+
+
+_DERIVE = _Derive()
+
+
 class PreparedEvent:
     """One event, shared by every subscriber; treat it as immutable.
 
     ``event_type`` defaults to the canonical name of the ``Event-Name`` header and
-    ``subclass`` to the ``Event-Subclass`` header; pass them when the source knows
-    better (they decide delivery, the headers decide the message).
+    ``subclass`` to the ``Event-Subclass`` header; pass them (``None`` included) when
+    the source knows them, which also saves a header scan. They decide delivery; the
+    headers decide the message.
     """
 
     __slots__ = ("_body", "_cache", "_event_type", "_headers", "_index", "_subclass")
@@ -102,20 +110,20 @@ class PreparedEvent:
         headers: Iterable[tuple[str, str]],
         body: str | None = None,
         *,
-        event_type: str | None = None,
-        subclass: str | None = None,
+        event_type: str | _Derive | None = _DERIVE,
+        subclass: str | _Derive | None = _DERIVE,
     ) -> None:
         self._headers = tuple(headers)
         self._body = body
         self._index: dict[str, str] | None = None
         self._cache: dict[tuple[str, Encoding], bytes] = {}
-        name = self.header("Event-Name")
-        self._event_type = (
-            event_type
-            if event_type is not None
-            else (lookup_event_type(name) if name is not None else None)
+        if isinstance(event_type, _Derive):
+            name = self.header("Event-Name")
+            event_type = lookup_event_type(name) if name is not None else None
+        self._event_type = event_type
+        self._subclass = (
+            self.header("Event-Subclass") if isinstance(subclass, _Derive) else subclass
         )
-        self._subclass = subclass if subclass is not None else self.header("Event-Subclass")
 
     def __repr__(self) -> str:
         return f"PreparedEvent({self._event_type!r}, {len(self._headers)} headers)"

@@ -117,6 +117,9 @@ def test_delivery_metadata():
     explicit = PreparedEvent([("Event-Name", "x")], event_type="TRAP", subclass=None)
     assert explicit.event_type == "TRAP"
     assert PreparedEvent([("Event-Name", "bogus")]).event_type is None
+    # explicit None: no subclass even though a header says otherwise
+    told = PreparedEvent([("Event-Subclass", "x::y")], event_type="CUSTOM", subclass=None)
+    assert told.subclass is None
 
 
 # ---------------------------------------------------------------- fetch
