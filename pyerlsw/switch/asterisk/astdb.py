@@ -9,9 +9,12 @@ ASCII and treat ``_``/``%`` in the prefix as wildcards (an Asterisk quirk, kept)
 :func:`database_command` produces the exact text of the ``database ...`` CLI command
 (``asterisk_dialplan.md`` section 11) for the ``api``/console layer.
 
-Every write is committed at once (Asterisk batches commits once a second; a crash here
-loses nothing). Limits: :attr:`AstDBLimits.max_key`/``max_value`` reject oversized
-entries (Asterisk's columns are ``VARCHAR(256)`` but SQLite does not enforce that; we
+Every write is committed at once. By default the file uses SQLite's WAL journal with
+``synchronous=NORMAL``: a crash of the process loses nothing, a power failure may lose
+the last commits (Asterisk itself commits only once a second); pass
+``synchronous="FULL"`` for fsync on every write (about 40 times slower).
+
+Limits: :attr:`AstDBLimits.max_key`/``max_value`` reject oversized entries (Asterisk's columns are ``VARCHAR(256)`` but SQLite does not enforce that; we
 default to generous 4096-character limits so a runaway dialplan cannot grow rows
 without bound). One :class:`AstDB` per switch; it is not shared across threads.
 """
@@ -42,6 +45,10 @@ class AstDBLimits:
     max_value: int = 4096
 
 
+_JOURNAL_MODES = frozenset(("DELETE", "TRUNCATE", "PERSIST", "WAL", "MEMORY", "OFF"))
+_SYNC_MODES = frozenset(("OFF", "NORMAL", "FULL", "EXTRA"))
+
+
 class AstDB:
     """An AstDB on the SQLite file ``path`` (created with its directory if missing)."""
 
@@ -51,14 +58,23 @@ class AstDB:
         *,
         log: LogSink = null_sink,
         limits: AstDBLimits | None = None,
+        journal_mode: str = "WAL",
+        synchronous: str = "NORMAL",
     ) -> None:
         self.path = str(path)
         self.log = log
         self.limits = limits or AstDBLimits()
+        if journal_mode.upper() not in _JOURNAL_MODES or synchronous.upper() not in _SYNC_MODES:
+            raise ValueError(
+                f"bad SQLite modes: journal_mode={journal_mode} synchronous={synchronous}"
+            )
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None)
+            if self.path != ":memory:":
+                self._db.execute(f"PRAGMA journal_mode={journal_mode.upper()}")
+                self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
             self._db.execute(_SCHEMA)
         except (sqlite3.Error, OSError) as exc:
             raise AstDBError(f"Unable to open Asterisk database '{self.path}': {exc}") from exc

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 
 from pyerlsw.switch.asterisk.diagnostics import WARNING, LogRecord, LogSink, null_sink
-from pyerlsw.switch.asterisk.model import Dialplan, Extension, Priority
-from pyerlsw.switch.asterisk.patterns import MatchMode, cid_matches, extension_match
+from pyerlsw.switch.asterisk.model import Context, Dialplan, Extension, Priority
+from pyerlsw.switch.asterisk.patterns import MatchMode, extension_match, strip_dashes
 
 __all__ = [
     "DEFAULT_MAX_DEPTH",
@@ -105,6 +106,20 @@ class _Search:
     def raise_status(self, status: LookupStatus) -> None:
         self.status = max(self.status, status)
 
+    def candidates(self, context: Context) -> Iterator[tuple[Extension, int]]:
+        """The matching entries in search order, with the match result. For an exact
+        match the literal entries come from the index instead of a scan."""
+        if self.mode == MatchMode.MATCH:
+            for entry in context.literal_index.get(strip_dashes(self.exten), ()):
+                yield entry, 1
+            entries: Iterable[Extension] = context.pattern_entries
+        else:
+            entries = context.extensions
+        for entry in entries:
+            matched = entry.matcher.match(self.exten, self.mode, self.log)
+            if matched:
+                yield entry, matched
+
     def search(self, name: str) -> LookupResult | None:
         lowered = name.lower()
         if any(v.lower() == lowered for v in self.visited):
@@ -120,11 +135,8 @@ class _Search:
         if context is None:
             return None
         self.raise_status(LookupStatus.NO_EXTENSION)
-        for entry in context.extensions:
-            matched = extension_match(entry.name, self.exten, self.mode, self.log)
-            if not matched:
-                continue
-            if entry.cid is not None and not cid_matches(entry.cid, self.callerid):
+        for entry, matched in self.candidates(context):
+            if not entry.cid_matches(self.callerid):
                 continue
             if matched == 2 and self.mode == MatchMode.MATCHMORE:
                 self.final = True

@@ -6,9 +6,9 @@ Asterisk sorts them (literals before patterns, specificity order, caller-ID entr
 before the plain entry of the same extension), its includes in the order written, and
 its ignore patterns. An extension entry holds its priorities by number and by label.
 
-Everything is frozen; mappings are read-only views. Build instances only through
-:func:`make_extension`/:func:`make_context` (or the parser), which compute the derived
-indexes.
+Everything is frozen; mappings are read-only views. Derived indexes (priorities by
+number and label, compiled matchers, the literal-extension index) are computed when an
+object is created; :func:`make_extension`/:func:`make_context` also sort.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from pyerlsw.switch.asterisk.patterns import is_pattern, sort_key
+from pyerlsw.switch.asterisk.patterns import CompiledPattern, is_pattern, sort_key
 from pyerlsw.switch.asterisk.timing import Timing
 
 __all__ = [
@@ -52,18 +52,31 @@ class Priority:
 @dataclass(frozen=True, slots=True)
 class Extension:
     """One extension entry: a name (literal or ``_pattern``) plus an optional caller-ID
-    pattern (``None``: any caller), with its priorities and its hint."""
+    pattern (``None``: any caller), with its priorities (sorted by number) and its hint.
+    The number/label indexes and the compiled matchers are derived on creation."""
 
     name: str
     cid: str | None
     priorities: tuple[Priority, ...]
     hint: str | None = None
-    by_number: Mapping[int, Priority] = field(
-        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
-    )
-    by_label: Mapping[str, Priority] = field(
-        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
-    )
+    by_number: Mapping[int, Priority] = field(init=False, compare=False, repr=False)
+    by_label: Mapping[str, Priority] = field(init=False, compare=False, repr=False)
+    matcher: CompiledPattern = field(init=False, compare=False, repr=False)
+    cid_matcher: CompiledPattern | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_label: dict[str, Priority] = {}
+        for p in self.priorities:
+            if p.label is not None and p.label not in by_label:
+                by_label[p.label] = p
+        object.__setattr__(
+            self, "by_number", MappingProxyType({p.number: p for p in self.priorities})
+        )
+        object.__setattr__(self, "by_label", MappingProxyType(by_label))
+        object.__setattr__(self, "matcher", CompiledPattern(self.name))
+        object.__setattr__(
+            self, "cid_matcher", CompiledPattern(self.cid) if self.cid is not None else None
+        )
 
     @property
     def is_pattern(self) -> bool:
@@ -80,20 +93,20 @@ class Extension:
     def label(self, label: str) -> Priority | None:
         return self.by_label.get(label)
 
+    def cid_matches(self, callerid: str | None) -> bool:
+        """Whether the caller-ID part accepts ``callerid`` (always, without one)."""
+        if self.cid_matcher is None:
+            return True
+        if not callerid:
+            return not self.cid
+        return self.cid_matcher.match(callerid) != 0
+
 
 def make_extension(
     name: str, cid: str | None, priorities: Iterable[Priority], hint: str | None = None
 ) -> Extension:
-    """An :class:`Extension` with its number and label indexes."""
-    ordered = tuple(sorted(priorities, key=lambda p: p.number))
-    by_number = {p.number: p for p in ordered}
-    by_label: dict[str, Priority] = {}
-    for p in ordered:
-        if p.label is not None and p.label not in by_label:
-            by_label[p.label] = p
-    return Extension(
-        name, cid, ordered, hint, MappingProxyType(by_number), MappingProxyType(by_label)
-    )
+    """An :class:`Extension` with its priorities sorted by number."""
+    return Extension(name, cid, tuple(sorted(priorities, key=lambda p: p.number)), hint)
 
 
 def extension_order(ext: Extension) -> tuple[object, ...]:
@@ -116,13 +129,31 @@ class Include:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """A dialplan context. ``extensions`` are in Asterisk's search order."""
+    """A dialplan context. ``extensions`` are in Asterisk's search order (build it with
+    :func:`make_context` to get them sorted); the literal index is derived."""
 
     name: str
     extensions: tuple[Extension, ...] = ()
     includes: tuple[Include, ...] = ()
     ignore_patterns: tuple[str, ...] = ()
     switches: tuple[str, ...] = ()
+    literal_index: Mapping[str, tuple[Extension, ...]] = field(
+        init=False, compare=False, repr=False
+    )
+    pattern_entries: tuple[Extension, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[Extension]] = {}
+        patterns: list[Extension] = []
+        for ext in self.extensions:
+            literal = ext.matcher.literal
+            if literal is None:
+                patterns.append(ext)
+            else:
+                index.setdefault(literal, []).append(ext)
+        frozen = {k: tuple(v) for k, v in index.items()}
+        object.__setattr__(self, "literal_index", MappingProxyType(frozen))
+        object.__setattr__(self, "pattern_entries", tuple(patterns))
 
     def entries(self, name: str) -> tuple[Extension, ...]:
         """The entries whose name is exactly ``name`` (any caller-ID part)."""

@@ -24,6 +24,7 @@ from enum import IntEnum
 from pyerlsw.switch.asterisk.diagnostics import WARNING, LogRecord, LogSink, null_sink
 
 __all__ = [
+    "CompiledPattern",
     "MatchMode",
     "cid_matches",
     "extension_match",
@@ -64,20 +65,138 @@ def extension_match(
     """Match ``data`` (dialled digits) against ``pattern`` (an extension as written).
 
     Returns 0 (no match), 1 (match) or 2 (an early match through ``!``), like Asterisk.
-    For ``MATCHMORE`` a non-zero result means "more digits may follow".
+    For ``MATCHMORE`` a non-zero result means "more digits may follow". Compiles the
+    pattern each time; keep a :class:`CompiledPattern` to match one pattern repeatedly.
     """
-    if mode == MatchMode.MATCH and pattern.startswith("_") and pattern.lower() == data.lower():
-        return 1
-    if not pattern.startswith("_"):
-        return _literal_match(pattern, data, mode)
-    if mode == MatchMode.MATCH and data.startswith("_") and sort_key(pattern) == sort_key(data):
-        return 1
-    return _pattern_match(pattern[1:], data, mode, log)
+    return CompiledPattern(pattern).match(data, mode, log)
 
 
-def _literal_match(pattern: str, data: str, mode: MatchMode) -> int:
-    p = strip_dashes(pattern)
-    d = strip_dashes(data)
+# Token kinds of a compiled pattern.
+_LIT, _SET, _DOT, _BANG, _DASH, _EMPTY, _BAD = range(7)
+_DIGIT_SETS = {"N": (("2", "9"),), "X": (("0", "9"),), "Z": (("1", "9"),)}
+
+
+def _tokenize_pattern(body: str) -> tuple[tuple[int, object], ...]:
+    tokens: list[tuple[int, object]] = []
+    i = 0
+    n = len(body)
+    while i < n and body[i] != "/":
+        c = body[i]
+        u = c.upper()
+        if u in _DIGIT_SETS:
+            tokens.append((_SET, _DIGIT_SETS[u]))
+        elif c == "[":
+            end = body.find("]", i + 1)
+            if end < 0:
+                tokens.append((_BAD, None))
+                break
+            if end == i + 1:
+                tokens.append((_EMPTY, None))
+            else:
+                tokens.append((_SET, _set_ranges(body[i + 1 : end])))
+            i = end
+        elif c == ".":
+            tokens.append((_DOT, None))
+        elif c == "!":
+            tokens.append((_BANG, None))
+        elif c in " -":
+            tokens.append((_DASH, None))
+        else:
+            tokens.append((_LIT, c))
+        i += 1
+    return tuple(tokens)
+
+
+def _set_ranges(body: str) -> tuple[tuple[str, str], ...]:
+    ranges: list[tuple[str, str]] = []
+    i = 0
+    n = len(body)
+    while i < n:
+        if i + 2 < n and body[i + 1] == "-":
+            ranges.append((body[i], body[i + 2]))
+            i += 3
+        else:
+            ranges.append((body[i], body[i]))
+            i += 1
+    return tuple(ranges)
+
+
+class CompiledPattern:
+    """One extension (literal or ``_pattern``) prepared for repeated matching."""
+
+    __slots__ = ("_key", "_literal", "_lower", "_tokens", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._lower = pattern.lower()
+        self._literal: str | None = None
+        self._tokens: tuple[tuple[int, object], ...] = ()
+        self._key: object = None
+        if pattern.startswith("_"):
+            self._tokens = _tokenize_pattern(pattern[1:])
+        else:
+            self._literal = strip_dashes(pattern)
+
+    @property
+    def literal(self) -> str | None:
+        """The dash-free text of a literal extension (None for a pattern)."""
+        return self._literal
+
+    def match(self, data: str, mode: MatchMode = MatchMode.MATCH, log: LogSink = null_sink) -> int:
+        """Like :func:`extension_match` for this pattern."""
+        if self._literal is not None:
+            return _literal_match(self._literal, strip_dashes(data), mode)
+        if mode == MatchMode.MATCH:
+            if self._lower == data.lower():
+                return 1
+            if data.startswith("_"):
+                if self._key is None:
+                    self._key = sort_key(self.pattern)
+                if self._key == sort_key(data):
+                    return 1
+        return self._match_tokens(data, mode, log)
+
+    def _match_tokens(self, data: str, mode: MatchMode, log: LogSink) -> int:
+        tokens = self._tokens
+        ti = di = 0
+        n = len(tokens)
+        dlen = len(data)
+        while di < dlen and ti < n:
+            ch = data[di]
+            if ch == "-":
+                di += 1
+                continue
+            kind, payload = tokens[ti]
+            if kind == _LIT:
+                if ch != payload:
+                    return 0
+            elif kind == _SET:
+                if not any(lo <= ch <= hi for lo, hi in payload):  # type: ignore[attr-defined]
+                    return 0
+            elif kind == _DOT:
+                return 1
+            elif kind == _BANG:
+                return 2
+            elif kind in (_DASH, _EMPTY):
+                ti += 1
+                continue
+            else:
+                log(LogRecord(WARNING, _WRONG_SET))
+                return 0
+            di += 1
+            ti += 1
+        if di < dlen:  # data longer than the pattern
+            return 0
+        while ti < n and tokens[ti][0] == _EMPTY:  # empty sets are skipped
+            ti += 1
+        if ti >= n:
+            return 0 if mode == MatchMode.MATCHMORE else 1
+        if tokens[ti][0] == _BANG:
+            return 2
+        return 0 if mode == MatchMode.MATCH else 1
+
+
+def _literal_match(p: str, d: str, mode: MatchMode) -> int:
     if len(p) < len(d):
         return 0
     if mode == MatchMode.MATCH:
@@ -87,74 +206,6 @@ def _literal_match(pattern: str, data: str, mode: MatchMode) -> int:
             return 1 if len(p) > len(d) else 0
         return 1
     return 0
-
-
-def _pattern_match(pattern: str, data: str, mode: MatchMode, log: LogSink) -> int:
-    pi = 0
-    di = 0
-    plen = len(pattern)
-    dlen = len(data)
-    while di < dlen and pi < plen and pattern[pi] != "/":
-        ch = data[di]
-        if ch == "-":
-            di += 1
-            continue
-        pc = pattern[pi].upper()
-        if pc == "[":
-            end = pattern.find("]", pi + 1)
-            if end < 0:
-                log(LogRecord(WARNING, _WRONG_SET))
-                return 0
-            if end == pi + 1:  # empty set: skipped, the data character is not consumed
-                pi = end + 1
-                continue
-            if not _in_set(pattern[pi + 1 : end], ch):
-                return 0
-            pi = end
-        elif pc == "N":
-            if not "2" <= ch <= "9":
-                return 0
-        elif pc == "X":
-            if not "0" <= ch <= "9":
-                return 0
-        elif pc == "Z":
-            if not "1" <= ch <= "9":
-                return 0
-        elif pc == ".":
-            return 1
-        elif pc == "!":
-            return 2
-        elif pc in " -":
-            pi += 1
-            continue
-        elif ch != pattern[pi]:
-            return 0
-        di += 1
-        pi += 1
-    if di < dlen:  # data longer than the pattern
-        return 0
-    while pattern.startswith("[]", pi):  # empty sets are skipped
-        pi += 2
-    if pi >= plen or pattern[pi] == "/":
-        return 0 if mode == MatchMode.MATCHMORE else 1
-    if pattern[pi] == "!":
-        return 2
-    return 0 if mode == MatchMode.MATCH else 1
-
-
-def _in_set(body: str, ch: str) -> bool:
-    i = 0
-    n = len(body)
-    while i < n:
-        if i + 2 < n and body[i + 1] == "-":
-            if body[i] <= ch <= body[i + 2]:
-                return True
-            i += 3
-            continue
-        if body[i] == ch:
-            return True
-        i += 1
-    return False
 
 
 def cid_matches(cid_pattern: str, callerid: str | None) -> bool:

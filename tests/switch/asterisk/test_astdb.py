@@ -122,3 +122,10 @@ def test_limits_and_errors(tmp_path: Path) -> None:
     (tmp_path / "dir").mkdir()
     with pytest.raises(AstDBError):
         AstDB(tmp_path / "dir")
+
+
+def test_durable_mode_and_bad_modes(tmp_path: Path) -> None:
+    with AstDB(tmp_path / "full.sqlite3", journal_mode="delete", synchronous="full") as db:
+        assert db.put("f", "k", "v")
+    with pytest.raises(ValueError):
+        AstDB(tmp_path / "x.sqlite3", synchronous="sometimes")
