@@ -14,9 +14,10 @@ Every write is committed at once. By default the file uses SQLite's WAL journal 
 the last commits (Asterisk itself commits only once a second); pass
 ``synchronous="FULL"`` for fsync on every write (about 40 times slower).
 
-Limits: :attr:`AstDBLimits.max_key`/``max_value`` reject oversized entries (Asterisk's columns are ``VARCHAR(256)`` but SQLite does not enforce that; we
-default to generous 4096-character limits so a runaway dialplan cannot grow rows
-without bound). One :class:`AstDB` per switch; it is not shared across threads.
+Limits: :attr:`AstDBLimits.max_key`/``max_value`` reject oversized entries
+(Asterisk's columns are ``VARCHAR(256)`` but SQLite does not enforce that; we default
+to generous 4096-character limits so a runaway dialplan cannot grow rows without
+bound). One :class:`AstDB` per switch; it is not shared across threads.
 """
 
 from __future__ import annotations
