@@ -2,8 +2,9 @@
 
 Timing is wall-clock (``time.perf_counter``) over enough iterations that one round
 takes tens of milliseconds; each round measures every implementation once, in turn,
-so noise from the shared machine hits them alike, and the median over rounds is
-reported. The garbage collector is left on (it is part of the real cost).
+so noise from the shared machine hits them alike. Times are medians over rounds;
+ratios are medians of per-round ratios (:func:`paired_ratio`). The garbage collector
+is left on (it is part of the real cost).
 """
 
 from __future__ import annotations
@@ -63,11 +64,20 @@ def interleaved(cases: dict[str, Callable[[], object]], rounds: int,
     return samples
 
 
+def paired_ratio(numerator: Samples, denominator: Samples) -> float:
+    """Median over rounds of numerator/denominator measured in the *same* round.
+
+    Robust to slow drifts in machine load, which hit both sides of a round alike.
+    """
+    return statistics.median(n / d for n, d in zip(numerator.values, denominator.values,
+                                                      strict=True))
+
+
 def micros(seconds: float) -> str:
     return f"{seconds * 1e6:.2f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
 
 
-def ratio(numerator: float, denominator: float) -> str:
+def ratio(numerator: float, denominator: float = 1.0) -> str:
     return f"{numerator / denominator:.2f}x"
 
 

@@ -14,8 +14,11 @@ and lists of 10,000 and 80,000 elements for the linear-scaling check.
   run, on the same terms (sent as our encoding).
 
 Reported: medians over rounds, and ratios: ``vs erlang-py`` = erlang-py time / pyerlsw
-time (above 1 means pyerlsw is faster); ``of Erlang`` = Erlang time / pyerlsw time (the
-fraction of Erlang's native speed).
+time (above 1 means pyerlsw is faster; median of per-round ratios, both measured
+back to back); ``of Erlang`` = Erlang time / pyerlsw time (the fraction of Erlang's
+native speed; ratio of medians, as erl runs in its own process). Linear scaling is the
+time for 80,000 elements over the time for 10,000 (8.00x is linear), both sizes timed
+in the same rounds.
 """
 
 from __future__ import annotations
@@ -28,7 +31,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import Samples, interleaved, machine, markdown_table, micros, ratio
+from bench.common import (
+    Samples,
+    interleaved,
+    machine,
+    markdown_table,
+    micros,
+    paired_ratio,
+    ratio,
+)
 from pyerlsw.etf import Atom, ImproperList, Pid, Reference, decode, encode
 
 HEADERS = [
@@ -94,9 +105,12 @@ def build_cases() -> dict[str, Any]:
                                (Atom("call"), Atom("math"), Atom("sqrt"), [4.0],
                                 Atom("user"))),
         "command: {api, status, \"\"}": (Atom("api"), Atom("status"), []),
-        "list of 10k {I, <<\"v\">>}": [(i, b"v") for i in range(10_000)],
-        "list of 80k {I, <<\"v\">>}": [(i, b"v") for i in range(80_000)],
+        SCALING[0]: [(i, b"v") for i in range(10_000)],
+        SCALING[1]: [(i, b"v") for i in range(80_000)],
     }
+
+
+SCALING = ("list of 10k {I, <<\"v\">>}", "list of 80k {I, <<\"v\">>}")
 
 
 # A compiled loop, so Erlang's own codec is timed without erl_eval overhead.
@@ -170,20 +184,33 @@ def python_times(cases: dict[str, Any], rounds: int, target: float
 
     results: dict[str, dict[str, Samples]] = {}
     for name, term in cases.items():
-        data = encode(term)
-        theirs = erlang.binary_to_term(data)
-        if decode(erlang.term_to_binary(theirs)) != term:
-            raise SystemExit(f"erlang-py does not round-trip {name!r}; comparison invalid")
-        if decode(data) != term:
-            raise SystemExit(f"pyerlsw does not round-trip {name!r}")
-        fns: dict[str, Callable[[], object]] = {
-            "ours enc": lambda term=term: encode(term),
-            "theirs enc": lambda theirs=theirs: erlang.term_to_binary(theirs),
-            "ours dec": lambda data=data: decode(data),
-            "theirs dec": lambda data=data: erlang.binary_to_term(data),
-        }
-        results[name] = interleaved(fns, rounds, target)
+        if name in SCALING:
+            continue
+        results[name] = interleaved(_functions(erlang, name, term), rounds, target)
+    # The two list sizes in the same rounds, so their ratio is not skewed by load drift.
+    scaling: dict[str, Callable[[], object]] = {}
+    for name in SCALING:
+        for key, fn in _functions(erlang, name, cases[name]).items():
+            scaling[f"{name}|{key}"] = fn
+    for key, samples in interleaved(scaling, rounds, target).items():
+        name, fn_key = key.split("|")
+        results.setdefault(name, {})[fn_key] = samples
     return results
+
+
+def _functions(erlang: Any, name: str, term: Any) -> dict[str, Callable[[], object]]:
+    data = encode(term)
+    theirs = erlang.binary_to_term(data)
+    if decode(erlang.term_to_binary(theirs)) != term:
+        raise SystemExit(f"erlang-py does not round-trip {name!r}; comparison invalid")
+    if decode(data) != term:
+        raise SystemExit(f"pyerlsw does not round-trip {name!r}")
+    return {
+        "ours enc": lambda: encode(term),
+        "theirs enc": lambda: erlang.term_to_binary(theirs),
+        "ours dec": lambda: decode(data),
+        "theirs dec": lambda: erlang.binary_to_term(data),
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -213,18 +240,18 @@ def main(argv: list[str]) -> int:
                 micros(erl.median) if erl else "-",
                 f"{micros(ours.median)} ({ours.spread()})",
                 micros(theirs.median),
-                ratio(theirs.median, ours.median),
+                ratio(paired_ratio(theirs, ours)),
                 ratio(erl.median, ours.median) if erl else "-",
             ])
     scale_rows = []
-    small, large = "list of 10k {I, <<\"v\">>}", "list of 80k {I, <<\"v\">>}"
+    small, large = SCALING
     for key, op in (("enc", "encode"), ("dec", "decode")):
+        index = 0 if key == "enc" else 1
         scale_rows.append([
             op,
-            ratio(py[large][f"ours {key}"].median, py[small][f"ours {key}"].median),
-            ratio(py[large][f"theirs {key}"].median, py[small][f"theirs {key}"].median),
-            ratio(native[large][0 if key == "enc" else 1].median,
-                  native[small][0 if key == "enc" else 1].median) if native else "-",
+            ratio(paired_ratio(py[large][f"ours {key}"], py[small][f"ours {key}"])),
+            ratio(paired_ratio(py[large][f"theirs {key}"], py[small][f"theirs {key}"])),
+            ratio(paired_ratio(native[large][index], native[small][index])) if native else "-",
         ])
     print(f"\n{machine()}; {args.rounds} rounds, medians\n")
     table = markdown_table(header, rows)

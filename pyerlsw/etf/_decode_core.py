@@ -8,7 +8,9 @@ and decodes its leaf children in place; a child container suspends the parent on
 stack, and a finished container is appended to its resumed parent.
 
 Every length or count is checked against the bytes that remain *before* anything is
-allocated for it (a count of N elements needs at least N bytes). Fixed-size reads past
+allocated for it (a count of N elements needs at least N bytes), and the counts of all
+containers together against ``max_elements`` (which bounds memory: a one-byte ``[]``
+becomes a 56-byte Python list). Fixed-size reads past
 the end raise ``IndexError``/``struct.error``, which are turned into a "truncated"
 :class:`DecodeError` naming the tag being decoded and its offset.
 
@@ -65,6 +67,7 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
     """
     end = len(data)
     max_depth = limits.max_depth
+    budget = limits.max_elements  # elements that containers may still declare
     atoms: AtomCache = {}
     stack: list[Frame] = []
     kind = _ROOT
@@ -98,7 +101,13 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                     if n > end - pos:
                         raise DecodeError(f"tuple of {n} elements runs past the end",
                                           tag_pos, tag)
+                    budget -= n
+                    if budget < 0:
+                        raise _too_many(limits, tag_pos, tag)
                     tuple_pos = tag_pos
+                    # Pairs of binaries or of strings are decoded first, in one step
+                    # (that is how FreeSWITCH events carry every header); a failed
+                    # check falls through to the general path, which reports errors.
                     if n == 2 and pos + 5 < end and data[pos] == 109:  # {Binary, Binary}?
                         first_end = pos + 5 + _U32(data, pos + 1)[0]
                         if first_end + 5 <= end and data[first_end] == 109:
@@ -118,9 +127,6 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                                               list(data[first_end + 3:second_end])))
                                 pos = second_end
                                 continue
-                    # Pairs of binaries or of strings are decoded first, in one step
-                    # (that is how FreeSWITCH events carry every header); a failed
-                    # check falls through to the general path, which reports errors.
                     # Fast path: decode leading leaf elements (binaries, strings,
                     # integers, atoms, pids, references, floats, []) right here; only a
                     # tuple holding something else is suspended on the stack. Tuples of
@@ -207,6 +213,9 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                     if n >= end - pos:  # n elements and a tail need n + 1 bytes at least
                         raise DecodeError(f"list of {n} elements runs past the end",
                                           tag_pos, tag)
+                    budget -= n + 1
+                    if budget < 0:
+                        raise _too_many(limits, tag_pos, tag)
                     if len(stack) >= max_depth:
                         raise _too_deep(limits, tag_pos, tag)
                     child_frozen = frozen or (kind == _MAP and remaining & 1 == 1)
@@ -224,6 +233,9 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                         continue
                     if 2 * n > end - pos:
                         raise DecodeError(f"map of {n} pairs runs past the end", tag_pos, tag)
+                    budget -= 2 * n
+                    if budget < 0:
+                        raise _too_many(limits, tag_pos, tag)
                     if len(stack) >= max_depth:
                         raise _too_deep(limits, tag_pos, tag)
                     stack.append((kind, items, remaining, frozen, start))
@@ -256,6 +268,9 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                     if len(stack) >= max_depth:
                         raise _too_deep(limits, tag_pos, tag)
                     fun_start, pos, numfree = _fun_header(data, pos, atoms)
+                    budget -= numfree
+                    if budget < 0:
+                        raise _too_many(limits, tag_pos, tag)
                     child_frozen = frozen or (kind == _MAP and remaining & 1 == 1)
                     stack.append((kind, items, remaining, frozen, start))
                     kind, items, remaining, frozen, start = (
@@ -297,6 +312,11 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
 
 def _too_deep(limits: DecodeLimits, pos: int, tag: int) -> DecodeError:
     return DecodeError(f"nesting deeper than max_depth={limits.max_depth}", pos, tag)
+
+
+def _too_many(limits: DecodeLimits, pos: int, tag: int) -> DecodeError:
+    return DecodeError(f"term has more than max_elements={limits.max_elements} elements",
+                       pos, tag)
 
 
 def _bad_tag(tag: int, pos: int) -> DecodeError:

@@ -114,6 +114,20 @@ def test_depth_limit_is_a_decode_error() -> None:
         decode(data, limits=DecodeLimits(max_depth=10))
 
 
+def test_element_budget_bounds_memory() -> None:
+    limits = DecodeLimits(max_elements=100)
+    assert decode(encode([[]] * 99), limits=limits) == [[]] * 99
+    for term in ([[]] * 100, tuple([()] * 101), {i: [] for i in range(51)},
+                 [(1, 2)] * 40, [[[[]]]] * 30):
+        with pytest.raises(DecodeError, match="max_elements"):
+            decode(encode(term), limits=limits)
+    # A compressed run of [] (1 byte each) cannot make millions of lists.
+    bomb = encode([[]] * 5_000_000, compressed=True)
+    assert len(bomb) < 30_000
+    with pytest.raises(DecodeError, match="max_elements"):
+        decode(bomb)
+
+
 def test_bignum_limit() -> None:
     data = encode(1 << 8000)
     assert decode(data) == 1 << 8000
@@ -140,6 +154,8 @@ def test_decompression_bomb_is_refused_cheaply() -> None:
 def test_limits_validate() -> None:
     with pytest.raises(ValueError):
         DecodeLimits(max_depth=0)
+    with pytest.raises(ValueError):
+        DecodeLimits(max_elements=-1)
 
 
 def test_not_a_buffer() -> None:
