@@ -13,13 +13,15 @@ the prefix arrives (nothing is buffered for it), and terms decode under
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 from pyerlsw.dist import control as c
 from pyerlsw.dist.buffer import ReceiveBuffer
 from pyerlsw.dist.errors import LocalProtocolError, RemoteProtocolError
 from pyerlsw.dist.flags import DistFlags
+from pyerlsw.dist.packet import PacketCodec
 from pyerlsw.etf import Atom, Pid, Reference
 from pyerlsw.etf.limits import DEFAULT_LIMITS, DecodeLimits
 
@@ -29,6 +31,7 @@ DEFAULT_MAX_PACKET_SIZE: Final = 64 * 1024 * 1024
 """Largest packet accepted by default (64 MiB); OTP itself has no limit."""
 
 _TICK_BYTES: Final = b"\x00\x00\x00\x00"
+_U32_FROM: Final = struct.Struct(">I").unpack_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ class DistConnection:
         self.decode_limits = decode_limits
         self._buffer = ReceiveBuffer()
         self._out = bytearray()
+        self._codec = PacketCodec(decode_limits)
         self.closed = False
         f = self.flags
         self._send_sender = bool(f & DistFlags.SEND_SENDER)
@@ -81,44 +85,61 @@ class DistConnection:
     def receive_data(self, data: bytes | bytearray | memoryview) -> list[ConnectionEvent]:
         """Feed bytes from the peer; return every complete event, in order.
 
+        Complete packets are decoded straight from ``data``; only an incomplete last
+        packet is buffered, and a buffered packet is copied out once, when complete.
+
         Raises:
             RemoteProtocolError: oversized packet, malformed packet or term. The
                 connection is then marked closed; later calls raise LocalProtocolError.
         """
         if self.closed:
             raise LocalProtocolError(f"connection to {self.peer_name} is closed")
-        buf = self._buffer
-        buf.append(data)
         events: list[ConnectionEvent] = []
+        buf = self._buffer
         limit = self.max_packet_size
-        while True:
+        if len(buf):
+            buf.append(data)
             length = buf.peek_length(4)
             if length is None:
-                break
+                return events
             if length > limit:
-                self.closed = True
-                raise RemoteProtocolError(
-                    f"{self.peer_name} sent a {length}-byte packet (limit {limit})")
-            if length == 0:
-                buf.skip(4)
-                events.append(TICK)
-                continue
-            packet = buf.take_frame(4)
-            if packet is None:
-                break
-            try:
-                events.append(c.decode_packet(packet, self.decode_limits))
-            except RemoteProtocolError:
-                self.closed = True
-                raise
+                self._oversized(length)
+            if len(buf) < 4 + length:
+                return events
+            data = buf.take_all()
+        elif type(data) is not bytes:
+            data = bytes(data)
+        assert isinstance(data, bytes)
+        decode = self._codec.decode
+        pos, size = 0, len(data)
+        try:
+            while size - pos >= 4:
+                length = _U32_FROM(data, pos)[0]
+                if length > limit:
+                    self._oversized(length)
+                end = pos + 4 + length
+                if end > size:
+                    break
+                events.append(decode(data, pos + 4, end) if length else TICK)
+                pos = end
+        except RemoteProtocolError:
+            self.closed = True
+            raise
+        if pos < size:
+            buf.append(data[pos:])
         return events
+
+    def _oversized(self, length: int) -> NoReturn:
+        self.closed = True
+        raise RemoteProtocolError(
+            f"{self.peer_name} sent a {length}-byte packet (limit {self.max_packet_size})")
 
     # ------------------------------------------------------------------ sending
 
     def send(self, msg: c.ControlMessage) -> None:
         """Queue ``msg``. Raises :class:`pyerlsw.etf.EncodeError` (nothing queued) if a
         term cannot be encoded."""
-        c.write_frame(msg, self._out)
+        self._codec.write(msg, self._out)
 
     def send_tick(self) -> None:
         """Queue an empty packet."""

@@ -39,25 +39,22 @@ op     class                   control tuple                                  pa
 36     UnlinkIdAck             {36, Id, FromPid, ToPid}                       -
 =====  ======================  =============================================  ==========
 
-Anything else decodes to :class:`UnknownControl`. A packet is ``112 · 131 Control ·
-[131 Payload]`` (pass-through: no atom cache, no fragments).
+Anything else decodes to :class:`UnknownControl`. Turning messages into packets and
+back is :mod:`pyerlsw.dist.packet`'s job.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
-from pyerlsw.dist.errors import RemoteProtocolError
-from pyerlsw.etf import Atom, Pid, Reference, decode_from, encode_into
-from pyerlsw.etf.errors import DecodeError
-from pyerlsw.etf.limits import DEFAULT_LIMITS, DecodeLimits
+from pyerlsw.etf import Atom, Pid, Reference
 
 __all__ = [
-    "PASS_THROUGH",
+    "BY_OP",
+    "CHECKS",
+    "UNUSED",
     "AliasSend",
     "AliasSendTT",
     "ControlMessage",
@@ -89,14 +86,9 @@ __all__ = [
     "Unlink",
     "UnlinkId",
     "UnlinkIdAck",
-    "decode_packet",
-    "encode_packet",
-    "write_frame",
 ]
 
-PASS_THROUGH: Final = 112  # 'p'
 UNUSED: Final = Atom("")  # what OTP puts in the "Unused" slots
-_U32: Final = struct.Struct(">I")
 
 Term = Any
 
@@ -138,7 +130,7 @@ def _any(v: object) -> bool:
     return True
 
 
-_CHECKS: Final[dict[str, Callable[[object], bool]]] = {
+CHECKS: Final[dict[str, Callable[[object], bool]]] = {
     "from_pid": _is_pid,
     "to_pid": _is_pid,
     "group_leader": _is_pid,
@@ -154,6 +146,7 @@ _CHECKS: Final[dict[str, Callable[[object], bool]]] = {
     "options": _is_list,
     "args": _is_list,
 }
+"""Type check of each field that must have a given type when it comes from a peer."""
 
 
 class ControlMessage:
@@ -494,100 +487,3 @@ _CLASSES: Final[tuple[type[ControlMessage], ...]] = (
 )
 BY_OP: Final[dict[int, type[ControlMessage]]] = {cls.OP: cls for cls in _CLASSES}
 """Op code -> class, for every known operation."""
-
-
-def _field_order(cls: type[ControlMessage]) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
-
-
-_FIELD_ORDER: Final = {op: _field_order(cls) for op, cls in BY_OP.items()}
-
-
-def write_frame(msg: ControlMessage, out: bytearray) -> None:
-    """Append ``Len:32 · 112 · 131 Control · [131 Payload]`` for ``msg`` to ``out``.
-
-    Encodes straight into ``out`` (no intermediate copies). Raises
-    :class:`pyerlsw.etf.EncodeError` if a term cannot be encoded; ``out`` is then left
-    as it was.
-    """
-    start = len(out)
-    out += b"\x00\x00\x00\x00p\x83"
-    try:
-        if type(msg) is UnknownControl:
-            encode_into(msg.control_tuple, out)
-            payload: Term = msg.payload_term
-            has_payload = payload is not None
-        else:
-            encode_into(msg.control(), out)
-            has_payload = msg.PAYLOAD is not None
-            if has_payload:
-                payload = getattr(msg, msg.PAYLOAD)  # type: ignore[arg-type]
-        if has_payload:
-            out += b"\x83"
-            encode_into(payload, out)
-    except BaseException:
-        del out[start:]
-        raise
-    _U32.pack_into(out, start, len(out) - start - 4)
-
-
-def encode_packet(msg: ControlMessage) -> bytes:
-    """The packet body (without the 4-byte length): ``112 · Control · [Payload]``.
-
-    Raises :class:`pyerlsw.etf.EncodeError` if a term cannot be encoded.
-    """
-    out = bytearray()
-    write_frame(msg, out)
-    return bytes(out[4:])
-
-
-def decode_packet(packet: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> ControlMessage:
-    """Decode one non-empty packet (without its length prefix).
-
-    Raises :class:`RemoteProtocolError` for anything but a well-formed pass-through
-    packet: a distribution header (atom cache / fragments were not negotiated), a term
-    that does not decode, a control tuple of the wrong shape, trailing bytes.
-    """
-    if not packet or packet[0] != PASS_THROUGH:
-        kind = packet[0] if packet else None
-        raise RemoteProtocolError(f"not a pass-through packet (type {kind})")
-    try:
-        control, offset = decode_from(packet, 1, limits=limits)
-        if type(control) is not tuple or not control or type(control[0]) is not int:
-            raise RemoteProtocolError(f"control message is not a tuple with an op: {control!r}")
-        op = control[0]
-        cls = BY_OP.get(op)
-        payload: Term = None
-        has_payload = cls.PAYLOAD is not None if cls is not None else offset < len(packet)
-        if has_payload:
-            if offset >= len(packet):
-                raise RemoteProtocolError(f"control message {op} without its payload")
-            payload, offset = decode_from(packet, offset, limits=limits)
-    except DecodeError as exc:
-        raise RemoteProtocolError(f"undecodable term in packet: {exc}") from None
-    if offset != len(packet):
-        raise RemoteProtocolError(f"{len(packet) - offset} trailing bytes after op {op}")
-    if cls is None:
-        return UnknownControl(op, control, payload)
-    return _build(cls, control, payload)
-
-
-def _build(cls: type[ControlMessage], control: tuple[Term, ...],
-           payload: Term) -> ControlMessage:
-    layout = cls.LAYOUT
-    if len(control) != len(layout) + 1:
-        raise RemoteProtocolError(
-            f"op {cls.OP} needs a {len(layout) + 1}-tuple, got {len(control)} elements")
-    values: dict[str, Term] = {}
-    for name, value in zip(layout, control[1:], strict=True):
-        if name == "":
-            continue
-        check = _CHECKS.get(name, _any)
-        if not check(value):
-            raise RemoteProtocolError(f"op {cls.OP}: bad {name} {value!r}")
-        values[name] = value
-    if cls.PAYLOAD is not None:
-        if not _CHECKS.get(cls.PAYLOAD, _any)(payload):
-            raise RemoteProtocolError(f"op {cls.OP}: bad {cls.PAYLOAD} {payload!r}")
-        values[cls.PAYLOAD] = payload
-    return cls(*(values[name] for name in _FIELD_ORDER[cls.OP]))

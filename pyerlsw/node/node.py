@@ -335,8 +335,13 @@ class Node:
                 if proc is not None:
                     proc.deliver(message)
                 return
+            link = self.peers.connected_link(dest.node.name)
+            if link is not None:  # the common case, without a closure
+                link.conn.send_message(sender, dest, message)  # type: ignore[union-attr]
+                link.schedule_flush()
+                return
             to_pid: Pid = dest
-            self._to_peer(str(dest.node),
+            self._to_peer(dest.node.name,
                           lambda conn: conn.send_message(sender, to_pid, message))
         elif kind is Atom or kind is str:
             proc = kernel.names.get(Atom(dest) if kind is str else dest)

@@ -58,6 +58,9 @@ class PeerLink(asyncio.Protocol):
         self._loop = asyncio.get_running_loop()
         self._timer: asyncio.TimerHandle | None = None
         self._flush_scheduled = False
+        self._in_batch = False
+        self._burst = 0  # signals queued since the last flush callback
+        self._last_burst = 0  # ... and during the iteration before
         self._read_since_tick = True
         self._wrote_since_tick = False
         self._silent_periods = 0
@@ -123,14 +126,31 @@ class PeerLink(asyncio.Protocol):
     # ------------------------------------------------------------------ writing
 
     def schedule_flush(self) -> None:
-        """Write queued signals at the end of this loop iteration (coalescing)."""
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
-            self._loop.call_soon(self.flush)
+        """Called after queueing a signal: write it soon, coalescing bursts.
+
+        Inside ``data_received`` nothing happens here (everything is written once at
+        the end). Otherwise the signals queued during one loop iteration leave in one
+        write at the start of the next iteration; but while the traffic comes one
+        signal per iteration (request/reply), the signal is written at once instead,
+        saving an iteration of latency.
+        """
+        if self._in_batch:
+            return
+        self._burst += 1
+        if self._flush_scheduled:
+            return
+        self._flush_scheduled = True
+        if self._last_burst <= 1:
+            self.flush()
+        self._loop.call_soon(self._end_burst)
+
+    def _end_burst(self) -> None:
+        self._flush_scheduled = False
+        self._last_burst, self._burst = self._burst, 0
+        self.flush()
 
     def flush(self) -> None:
         """Write everything queued now."""
-        self._flush_scheduled = False
         conn = self.conn
         if conn is None or self.closed or self.transport is None:
             return
@@ -244,13 +264,17 @@ class PeerLink(asyncio.Protocol):
             return
         handle = self.node.router.handle
         peer = self.peer_name or ""
-        for event in events:
-            if event is TICK:  # our own ticker keeps the peer happy; never echo
-                continue
-            try:
-                handle(peer, event)  # type: ignore[arg-type]
-            except Exception:
-                log.exception("%s: failed to handle %s", peer, type(event).__name__)
+        self._in_batch = True
+        try:
+            for event in events:
+                if event is TICK:  # our own ticker keeps the peer happy; never echo
+                    continue
+                try:
+                    handle(peer, event)  # type: ignore[arg-type]
+                except Exception:
+                    log.exception("%s: failed to handle %s", peer, type(event).__name__)
+        finally:
+            self._in_batch = False
         self.flush()
 
     def _tick(self) -> None:

@@ -64,6 +64,13 @@ class PeerTable:
     def connected(self) -> list[str]:
         return [name for name, p in self.peers.items() if p.link is not None]
 
+    def connected_link(self, name: str) -> PeerLink | None:
+        """The established connection to ``name`` (its ``conn`` is set), or ``None``."""
+        peer = self.peers.get(name)
+        if peer is None or peer.link is None or peer.link.conn is None:
+            return None
+        return peer.link
+
     def link_of(self, name: str) -> PeerLink | None:
         peer = self.peers.get(name)
         return peer.link if peer is not None else None

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pyerlsw.dist import control as c
+from pyerlsw.dist import packet as pk
 from pyerlsw.dist.errors import RemoteProtocolError
 from pyerlsw.etf import Atom, Pid, Reference, encode
 
@@ -58,9 +59,9 @@ ALL: list[c.ControlMessage] = [
 
 @pytest.mark.parametrize("msg", ALL, ids=lambda m: type(m).__name__)
 def test_roundtrip(msg: c.ControlMessage) -> None:
-    packet = c.encode_packet(msg)
+    packet = pk.encode_packet(msg)
     assert packet[:2] == b"p\x83"
-    back = c.decode_packet(packet)
+    back = pk.decode_packet(packet)
     assert back == msg
     assert back.control()[0] == msg.OP
 
@@ -78,35 +79,35 @@ def test_tt_variants_are_subclasses() -> None:
 
 def test_send_packet_bytes() -> None:
     # {2, '', Pid} + 42: the Unused slot is the empty atom.
-    packet = c.encode_packet(c.Send(P2, 42))
+    packet = pk.encode_packet(c.Send(P2, 42))
     assert packet == b"p\x83h\x03a\x02w\x00" + PID_BYTES_2 + b"\x83a\x2a"
 
 
 def test_reg_send_packet_bytes() -> None:
-    packet = c.encode_packet(c.RegSend(P1, Atom("rex"), Atom("hi")))
+    packet = pk.encode_packet(c.RegSend(P1, Atom("rex"), Atom("hi")))
     assert packet == (b"p\x83h\x04a\x06" + PID_BYTES_1 + b"w\x00w\x03rex"
                       + b"\x83w\x02hi")
 
 
 def test_write_frame_prefixes_length_and_appends() -> None:
     out = bytearray(b"xx")
-    c.write_frame(c.Link(P1, P2), out)
-    body = c.encode_packet(c.Link(P1, P2))
+    pk.write_frame(c.Link(P1, P2), out)
+    body = pk.encode_packet(c.Link(P1, P2))
     assert bytes(out) == b"xx" + len(body).to_bytes(4, "big") + body
 
 
 def test_write_frame_leaves_buffer_alone_on_encode_error() -> None:
     out = bytearray(b"keep")
     with pytest.raises(ValueError):
-        c.write_frame(c.Send(P2, float("nan")), out)
+        pk.write_frame(c.Send(P2, float("nan")), out)
     assert out == b"keep"
 
 
 def test_unknown_op_is_kept() -> None:
     packet = b"p" + encode((37, 0, P1, P2)) + encode(Atom("m"))
-    msg = c.decode_packet(packet)
+    msg = pk.decode_packet(packet)
     assert msg == c.UnknownControl(37, (37, 0, P1, P2), Atom("m"))
-    assert c.encode_packet(msg) == packet
+    assert pk.encode_packet(msg) == packet
 
 
 BAD: list[bytes] = [
@@ -131,7 +132,7 @@ BAD: list[bytes] = [
 @pytest.mark.parametrize("packet", BAD)
 def test_bad_packets(packet: bytes) -> None:
     with pytest.raises(RemoteProtocolError):
-        c.decode_packet(packet)
+        pk.decode_packet(packet)
 
 
 @settings(max_examples=300, deadline=None)
@@ -139,13 +140,61 @@ def test_bad_packets(packet: bytes) -> None:
 def test_garbage_raises_only_remote_errors(data: bytes) -> None:
     for packet in (data, b"p" + data, b"p\x83h" + data):
         with contextlib.suppress(RemoteProtocolError):
-            c.decode_packet(packet)
+            pk.decode_packet(packet)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(ALL), st.integers(min_value=1, max_value=40))
 def test_truncated_packets(msg: Any, cut: int) -> None:
-    packet = c.encode_packet(msg)
+    packet = pk.encode_packet(msg)
     if cut < len(packet):
         with pytest.raises(RemoteProtocolError):
-            c.decode_packet(packet[:-cut])
+            pk.decode_packet(packet[:-cut])
+
+
+@pytest.mark.parametrize("msg", ALL, ids=lambda m: type(m).__name__)
+def test_codec_with_caches_gives_the_same_results(msg: c.ControlMessage) -> None:
+    codec = pk.PacketCodec()
+    for _ in range(3):  # miss, then hits
+        out = bytearray()
+        codec.write(msg, out)
+        body = bytes(out[4:])
+        assert body == pk.encode_packet(msg)
+        assert codec.decode(body, 0, len(body)) == msg
+
+
+def test_codec_cache_keeps_payloads_apart_and_is_bounded() -> None:
+    codec = pk.PacketCodec(max_entries=4)
+    for i in range(20):
+        pid = Pid(NODE, i, 0, 5)
+        for payload in (i, [i], True, 1):
+            out = bytearray()
+            codec.write(c.SendSender(P1, pid, payload), out)
+            got = codec.decode(bytes(out), 4, len(out))
+            assert got == c.SendSender(P1, pid, payload)
+            assert type(got.message) is type(payload)  # type: ignore[attr-defined]
+    assert len(codec._decoded) <= 4 and len(codec._encoded) <= 4
+
+
+def test_codec_hit_still_checks_the_payload_and_trailing_bytes() -> None:
+    codec = pk.PacketCodec()
+    body = pk.encode_packet(c.SendSender(P1, P2, 1))
+    codec.decode(body, 0, len(body))
+    with pytest.raises(RemoteProtocolError):
+        codec.decode(body + b"\x00", 0, len(body) + 1)
+    with pytest.raises(RemoteProtocolError):
+        codec.decode(body[:-1], 0, len(body) - 1)
+    link = pk.encode_packet(c.Link(P1, P2))
+    assert codec.decode(link, 0, len(link)) == c.Link(P1, P2)
+    with pytest.raises(RemoteProtocolError):
+        codec.decode(link + b"x", 0, len(link) + 1)
+
+
+def test_control_end_scans_common_headers() -> None:
+    for term in [(22, P1, P2), (6, P1, Atom(""), Atom("rex")), (19, P1, Atom("x"), REF),
+                 (35, 1 << 40, P1, P2), (1, [], -5)]:
+        raw = encode(term)
+        assert pk.control_end(raw, 1) == len(raw)
+    assert pk.control_end(encode((1, b"bin")), 1) == -1
+    assert pk.control_end(encode((22, P1, P2))[:-1], 1) == -1
+    assert pk.control_end(b"\x68", 0) == -1
