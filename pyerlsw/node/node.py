@@ -251,9 +251,16 @@ class Node:
 
     # ------------------------------------------------------------------ processes
 
-    def make_process(self, name: str | Atom | None = None) -> Process:
-        """A new process with a mailbox (registered as ``name`` if given)."""
-        proc = self.kernel.spawn_process()
+    def make_process(self, name: str | Atom | None = None,
+                     handler: Callable[[Process, Term], None] | None = None) -> Process:
+        """A new process (registered as ``name`` if given).
+
+        Without ``handler`` it has a mailbox read with ``await process.receive()``.
+        With ``handler``, every message is passed to ``handler(process, message)`` at
+        once, synchronously and in arrival order (a *service*: no task, no queue);
+        exceptions it raises are logged. Links and monitors work the same for both.
+        """
+        proc = self.kernel.spawn_process(handler)
         if name is not None:
             try:
                 self.kernel.register(proc, Atom(name) if isinstance(name, str) else name)
@@ -262,9 +269,11 @@ class Node:
                 raise
         return proc
 
-    def register(self, name: str | Atom) -> Process:
-        """A new process registered as ``name`` (``{name, node} ! Msg`` reaches it)."""
-        return self.make_process(name)
+    def register(self, name: str | Atom,
+                 handler: Callable[[Process, Term], None] | None = None) -> Process:
+        """A new process registered as ``name`` (``{name, node} ! Msg`` reaches it);
+        ``handler`` as for :meth:`make_process`."""
+        return self.make_process(name, handler)
 
     def unregister(self, name: str | Atom) -> None:
         self.kernel.unregister(Atom(name) if isinstance(name, str) else name)

@@ -170,3 +170,17 @@ async def test_api_needs_a_started_node() -> None:
     node = Node("unstarted", cookie="C")
     with pytest.raises(NodeError):
         node.make_process()
+
+
+async def test_service_process_handles_messages_in_order(node: Node) -> None:
+    seen: list[object] = []
+
+    def handler(proc, msg):  # type: ignore[no-untyped-def]
+        if msg == "boom":
+            raise RuntimeError("handler bug")
+        seen.append(msg)
+
+    svc = node.register("svc2", handler=handler)
+    for m in (1, "boom", 2):
+        node.send("svc2", m)
+    assert seen == [1, 2] and svc.alive and len(svc) == 0
