@@ -214,6 +214,11 @@ def _len(ctx: FunctionContext, name: str, args: str) -> str:
     return str(len(args))
 
 
+def _c_str(value: str | None) -> str:
+    """How glibc's printf shows a string argument that may be NULL."""
+    return "(null)" if value is None else value
+
+
 def _if(ctx: FunctionContext, name: str, args: str) -> str | None:
     first = separate_args(args, "?", 2)
     expr = first[0] if first else None
@@ -232,7 +237,8 @@ def _if(ctx: FunctionContext, name: str, args: str) -> str | None:
         ctx.log(
             LogRecord(
                 WARNING,
-                f"      In this case, <expr>='{expr}', <true>='{iftrue}', and <false>='{iffalse}'",
+                f"      In this case, <expr>='{_c_str(expr)}', <true>='{_c_str(iftrue)}', "
+                f"and <false>='{_c_str(iffalse)}'",
             )
         )
         return None

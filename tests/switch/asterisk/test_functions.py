@@ -75,7 +75,7 @@ def test_if_syntax_errors() -> None:
     assert chan.records.messages() == [
         "Syntax IF(<expr>?[<true>][:<false>])  (expr must be non-null, and either <true> or "
         "<false> must be non-null)",
-        "      In this case, <expr>='1', <true>='None', and <false>='None'",
+        "      In this case, <expr>='1', <true>='(null)', and <false>='(null)'",
     ]
 
 
