@@ -164,8 +164,9 @@ class _Loader:
         self.log = log
         self.globals: dict[str, str] = {}
         self.global_list: list[tuple[str, str]] = []
-        self.scope = _LoadScope(self.globals, functions, astdb, log)
-        self.substituter = Substituter(self.scope, log=log)
+        self.current: ConfigLine | None = None
+        self.scope = _LoadScope(self.globals, functions, astdb, self.located)
+        self.substituter = Substituter(self.scope, log=self.located)
         self.contexts: dict[str, _CtxBuilder] = {}
         self.general: dict[str, str] = {}
         self.general_order: list[tuple[str, str]] = []
@@ -175,6 +176,15 @@ class _Loader:
 
     def error(self, message: str, line: ConfigLine) -> None:
         self.log(LogRecord(ERROR, message, line.file, line.line))
+
+    def located(self, record: LogRecord) -> None:
+        """Log a record from substitution, attributed to the line being loaded."""
+        if record.file is None and self.current is not None:
+            record = LogRecord(
+                record.level, record.message, self.current.file, self.current.line,
+                record.verbosity,
+            )  # fmt: skip
+        self.log(record)
 
     def subst(self, text: str) -> str:
         return self.substituter.substitute(text) if "$" in text else text
@@ -191,6 +201,7 @@ class _Loader:
         for cat in categories:
             if cat.name.lower() == "globals":
                 for line in cat.lines:
+                    self.current = line
                     value = self.subst(line.value)
                     self.globals[line.name] = value
                     self.global_list.append((line.name, value))
@@ -204,6 +215,7 @@ class _Loader:
             ctx = self.contexts[cat.name] = _CtxBuilder(cat.name)
         state = _SectionState()
         for line in cat.lines:
+            self.current = line
             name = line.name.lower()
             if name == "exten" or name.startswith("same"):
                 self.exten_line(ctx, state, line, is_same=name != "exten")

@@ -317,3 +317,13 @@ def test_long_lines_are_skipped() -> None:
     )
     assert [e.name for e in result.dialplan.contexts["c"].extensions] == ["2"]
     assert "longer than 50 characters" in result.problems[0].message
+
+
+def test_load_time_substitution_problems_are_located() -> None:
+    result = parse_extensions_conf("[globals]\nA=${FOO(1)}\n[c]\nexten => ${B,1,NoOp\n", "g.conf")
+    assert [(r.line, r.message) for r in result.problems] == [
+        (2, "Function FOO not registered"),
+        (4, "Error in extension logic (missing '}')"),
+        (4, "Unable to register extension at line 4 of g.conf"),  # the name became empty
+    ]
+    assert all(r.file == "g.conf" for r in result.problems)
