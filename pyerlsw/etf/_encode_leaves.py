@@ -32,6 +32,9 @@ TUPLE_HEADERS: tuple[bytes, ...] = tuple(bytes((104, i)) for i in range(256))
 BINARY_HEADERS: tuple[bytes, ...] = tuple(TAG_U32(109, i) for i in range(256))
 """BINARY_EXT headers for lengths 0..255 (a constant table)."""
 
+PAIR_HEADERS: tuple[bytes, ...] = tuple(b"\x68\x02" + header for header in BINARY_HEADERS)
+"""A 2-tuple header followed by a BINARY_EXT header for lengths 0..255."""
+
 STRING_HEADERS: tuple[bytes, ...] = tuple(TAG_U16(107, i) for i in range(256))
 """STRING_EXT headers for lengths 0..255 (a constant table)."""
 

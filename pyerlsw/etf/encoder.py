@@ -22,6 +22,7 @@ from ._encode_leaves import (
     BINARY_HEADERS,
     FALSE_BYTES,
     NONE_HINT,
+    PAIR_HEADERS,
     SMALL_INTS,
     STRING_HEADERS,
     TAG_F64,
@@ -133,6 +134,17 @@ def encode_into(
                 out += value
             elif kind is tuple:
                 size = len(value)
+                if size == 2:
+                    first, second = value
+                    if type(first) is bytes and type(second) is bytes:
+                        # {Binary, Binary} in one step: every FreeSWITCH event header.
+                        first_size, second_size = len(first), len(second)
+                        if first_size < 256 and second_size < 256:
+                            out += PAIR_HEADERS[first_size]
+                            out += first
+                            out += BINARY_HEADERS[second_size]
+                            out += second
+                            continue
                 out += TUPLE_HEADERS[size] if size < 256 else TAG_U32(105, size)
                 extend(reversed(value))
             elif kind is int:
