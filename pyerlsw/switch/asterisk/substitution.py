@@ -56,7 +56,11 @@ class Scope(Protocol):
     def function(self, call: str) -> str | None:
         """Read the dialplan function ``call`` (``"NAME(args)"``, as written, already
         substituted). None on failure (unknown function, bad arguments): the reference
-        then produces nothing. The scope logs the reason."""
+        then produces nothing. The scope logs the reason.
+
+        A scope may also define ``has_function(name) -> bool``; ``$[...]`` then skips
+        unknown names without calling :meth:`function` (so only the expression's own
+        error is logged, as in Asterisk)."""
         ...
 
 
@@ -177,6 +181,11 @@ class Substituter:
         return self.substitute(data)
 
     def _expression_function(self, name: str, args: str) -> str | None:
+        # Inside $[...] Asterisk looks the function up first and only the expression
+        # reports an unknown one; a scope may offer has_function() to allow that.
+        has_function = getattr(self.scope, "has_function", None)
+        if has_function is not None and not has_function(name):
+            return None
         return self.scope.function(f"{name}({args})")
 
     def _substitute(self, text: str) -> str:

@@ -31,6 +31,9 @@ class DictChannel:
     def function(self, call: str) -> str | None:
         return self.registry.read(self, call)
 
+    def has_function(self, name: str) -> bool:
+        return name in self.registry
+
     # FunctionContext
     def get_variable(self, name: str) -> str | None:
         return self.variables.get(name)

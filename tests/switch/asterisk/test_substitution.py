@@ -158,3 +158,11 @@ def test_substitution_never_raises(text: str) -> None:
     chan = DictChannel({"a": "v", "b": "${a}"})
     assert isinstance(chan.sub(text), str)
     assert isinstance(separate_args(text), list)
+
+
+def test_unknown_function_inside_expression_logs_once(chan: DictChannel) -> None:
+    assert chan.sub("$[NOPE(1) + 1]") == "1"
+    assert chan.records.messages() == ["Error! 'NOPE' doesn't appear to be an available function!"]
+    chan.records.clear()
+    assert chan.sub("$[LEN(abc) * 2]") == "6"
+    assert chan.records.messages() == []
