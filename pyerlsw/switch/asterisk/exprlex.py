@@ -55,7 +55,14 @@ def _word_end(text: str, i: int) -> int:
     return i
 
 
+_OPERATOR_NAMES = dict(_OPERATORS)
+_OPERATOR_STARTS = frozenset(op[0] for op, _ in _OPERATORS)
+_OPERATOR_RE = re.compile("|".join(re.escape(op) for op, _ in _OPERATORS))  # longest first
+
+
 def tokenize(text: str) -> list[Token]:
+    """Split an expression into tokens, ending with a ``$end`` token (whose column is
+    that of the last real token, as bison reports it)."""
     tokens: list[Token] = []
     i = 0
     n = len(text)
@@ -70,20 +77,20 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("TOKEN", text[i : end + 1], i))
             i = end + 1
             continue
-        for op, name in _OPERATORS:
-            if text.startswith(op, i):
-                tokens.append(Token(name, op, i))
-                i += len(op)
-                break
-        else:
-            end = _word_end(text, i)
-            if end == i:  # no rule matches this character: flex's default skips it
-                i += 1
+        if c in _OPERATOR_STARTS:
+            m = _OPERATOR_RE.match(text, i)
+            if m is not None:
+                op = m.group()
+                tokens.append(Token(_OPERATOR_NAMES[op], op, i))
+                i = m.end()
                 continue
-            word = text[i:end]
-            m = _NUMBER_RE.fullmatch(word)
-            tokens.append(Token("TOKEN", word, i, numeric=m is not None))
-            i = end
+        end = _word_end(text, i)
+        if end == i:  # no rule matches this character: flex's default skips it
+            i += 1
+            continue
+        word = text[i:end]
+        tokens.append(Token("TOKEN", word, i, numeric=_NUMBER_RE.fullmatch(word) is not None))
+        i = end
     tokens.append(Token("$end", "", tokens[-1].column if tokens else 0))
     return tokens
 

@@ -27,6 +27,7 @@ __all__ = ["DECIMAL_CONTEXT", "MATH_FUNCTIONS", "format_number", "strtod"]
 
 DECIMAL_CONTEXT = _DecimalContext(prec=34, traps=[])
 _CTX = DECIMAL_CONTEXT
+_INT_LIMIT = Decimal(10) ** 18
 
 
 def format_number(value: Decimal) -> str:
@@ -37,6 +38,8 @@ def format_number(value: Decimal) -> str:
         return "-inf" if value.is_signed() else "inf"
     if value == 0:
         return "-0" if value.is_signed() else "0"
+    if -_INT_LIMIT < value < _INT_LIMIT and value == value.to_integral_value():
+        return str(int(value))  # fast path: integers below 10**18 print in full
     with localcontext(_CTX):
         exponent = value.adjusted()
         rounded = value.quantize(Decimal(1).scaleb(exponent - 17), rounding=ROUND_HALF_EVEN)
