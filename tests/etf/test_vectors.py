@@ -220,6 +220,14 @@ def test_pairs_inside_map_keys_are_frozen() -> None:
         ([97], [98]), (b"a", [98]), ([97], b"b")]
 
 
+def test_binary_pairs_of_any_size() -> None:
+    assert encode((b"a", b"bc")) == b"\x83h\x02m\x00\x00\x00\x01am\x00\x00\x00\x02bc"
+    for first, second in ((b"x" * 255, b""), (b"x" * 256, b"y"), (b"", b"y" * 300)):
+        data = encode((first, second))
+        assert data == b"\x83h\x02" + encode(first)[1:] + encode(second)[1:]
+        assert decode(data) == (first, second)
+
+
 def test_compressed_output() -> None:
     term = [b"x" * 1000, list(range(300))]
     packed = encode(term, compressed=True)
