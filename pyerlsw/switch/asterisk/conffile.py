@@ -120,7 +120,7 @@ class ConfigReader:
             data = path.read_bytes()
         except OSError:
             return None
-        text = data.decode("utf-8", errors="replace")
+        text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
         if "\ufffd" in text and b"\xef\xbf\xbd" not in data:
             self._warn(
                 f"Config file '{path}' is not valid UTF-8; bad bytes replaced", str(path), None

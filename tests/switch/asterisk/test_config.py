@@ -327,3 +327,10 @@ def test_load_time_substitution_problems_are_located() -> None:
         (4, "Unable to register extension at line 4 of g.conf"),  # the name became empty
     ]
     assert all(r.file == "g.conf" for r in result.problems)
+
+
+def test_bom_and_crlf(tmp_path: Path) -> None:
+    (tmp_path / "e.conf").write_bytes(b"\xef\xbb\xbf[c]\r\nexten => 1,1,NoOp(x)\r\n")
+    result = load_extensions_conf(tmp_path / "e.conf")
+    assert result.problems == ()
+    assert steps(result.dialplan, "c", "1") == [(1, None, "NoOp", "x")]
