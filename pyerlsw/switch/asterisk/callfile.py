@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pyerlsw.switch.asterisk.config import is_true, shrink_phone_number
 from pyerlsw.switch.asterisk.diagnostics import NOTICE, WARNING, LogRecord, LogSink, null_sink
+from pyerlsw.switch.asterisk.strings import is_true, shrink_phone_number
 
 __all__ = [
     "MAX_LINE_LENGTH",

@@ -45,6 +45,7 @@ from pyerlsw.switch.asterisk.model import (
     make_context,
     make_extension,
 )
+from pyerlsw.switch.asterisk.strings import is_true, shrink_phone_number
 from pyerlsw.switch.asterisk.substitution import Substituter
 from pyerlsw.switch.asterisk.timing import parse_timing
 
@@ -57,36 +58,7 @@ __all__ = [
 ]
 
 _HINT = -1
-_TRUE_WORDS = frozenset(("yes", "true", "y", "t", "1", "on"))
 _SCANF_INT = re.compile(r"\s*([+-]?\d+)")
-
-
-def is_true(value: str) -> bool:
-    """Asterisk's ``ast_true``."""
-    return value.strip().lower() in _TRUE_WORDS
-
-
-def shrink_phone_number(number: str) -> str:
-    """``ast_shrink_phone_number``: drop blanks, parentheses and dashes (dashes inside
-    ``[]`` stay), and dots except a final one."""
-    out: list[str] = []
-    bracketed = 0
-    for i, c in enumerate(number):
-        if c == "[":
-            bracketed += 1
-            out.append(c)
-        elif c == "]":
-            bracketed -= 1
-            out.append(c)
-        elif c == "-":
-            if bracketed:
-                out.append(c)
-        elif c == ".":
-            if i == len(number) - 1:
-                out.append(c)
-        elif c not in "( )":
-            out.append(c)
-    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
