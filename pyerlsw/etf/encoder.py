@@ -65,7 +65,8 @@ __all__ = ["DEFAULT_MAX_ENCODE_DEPTH", "StringMode", "encode", "encode_into"]
 StringMode = Literal["binary", "charlist"]
 
 DEFAULT_MAX_ENCODE_DEPTH = 1_000_000
-"""Deepest container nesting :func:`encode` accepts (also what stops cyclic values)."""
+"""Deepest nesting of lists and maps :func:`encode` accepts (this also stops cycles)."""
+
 
 def encode(
     term: Term,
@@ -83,7 +84,8 @@ def encode(
         strings: how Python ``str`` is encoded: ``"binary"`` (UTF-8 BINARY_EXT, the
             default) or ``"charlist"`` (a list of code points: STRING_EXT when all are
             below 256 and there are at most 65535, else LIST_EXT).
-        max_depth: deepest container nesting accepted.
+        max_depth: deepest nesting of lists and maps accepted (tuples, which cannot
+            form a cycle, are not counted; nothing is recursive either way).
 
     Raises:
         EncodeError: a value with no encoding (``None``, NaN/infinite floats, lone

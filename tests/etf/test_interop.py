@@ -155,24 +155,27 @@ def test_otp25_random_terms(erl25: Any) -> None:
     _check_corpus(node)
 
 
-@pytest.mark.erlang
-def test_otp25_old_formats_reencode_equal(erl25: Any) -> None:
+def _check_old_formats(node: Any) -> None:
     """Old PID/PORT/REFERENCE encodings decode to the same classes; the new encodings
     we emit are =:= to what Erlang reads from the old ones."""
-    node = erl25()
-    node.eval("N = atom_to_binary(node()), L = byte_size(N).")
-    node.eval("Old = [<<131,103,100,L:16,N/binary,0,0,0,9,0,0,0,1,3>>, "
-              "<<131,102,100,L:16,N/binary,0,0,0,5,2>>, "
-              "<<131,101,100,L:16,N/binary,0,0,0,5,2>>, "
-              "<<131,114,0,2,100,L:16,N/binary,1,0,0,0,5,0,0,0,6>>, "
+    node.eval("OldN = atom_to_binary(node()), OldL = byte_size(OldN).")
+    node.eval("Old = [<<131,103,100,OldL:16,OldN/binary,0,0,0,9,0,0,0,1,3>>, "
+              "<<131,102,100,OldL:16,OldN/binary,0,0,0,5,2>>, "
+              "<<131,101,100,OldL:16,OldN/binary,0,0,0,5,2>>, "
+              "<<131,114,0,2,100,OldL:16,OldN/binary,1,0,0,0,5,0,0,0,6>>, "
               "<<131,99,\"1.50000000000000000000e+00\",0,0,0,0,0>>].")
     olds = node.eval("Old.")
     terms = [decode(b) for b in olds]
     assert [type(t) for t in terms] == [Pid, Port, Reference, Reference, float]
-    node.eval(f"Ours = {_b64_list([encode(t) for t in terms])}.")
+    node.eval(f"OldOurs = {_b64_list([encode(t) for t in terms])}.")
     same = node.eval("[binary_to_term(O) =:= binary_to_term(B) || "
-                     "{O, B} <- lists:zip(Ours, Old)].")
+                     "{O, B} <- lists:zip(OldOurs, Old)].")
     assert same == [True] * len(terms)
+
+
+@pytest.mark.erlang
+def test_otp25_old_formats_reencode_equal(erl25: Any) -> None:
+    _check_old_formats(erl25())
 
 
 EXTREME_IDS = (
@@ -210,3 +213,4 @@ def test_otp28_edge_and_random(erl28: Any) -> None:
     node.eval("Ts = Ts0 ++ [Gen(rand:uniform(6)) || _ <- lists:seq(1, 200)].")
     _check_corpus(node)
     _check_extreme_ids(node)
+    _check_old_formats(node)

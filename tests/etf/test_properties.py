@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pyerlsw.etf import DecodeError, DecodeLimits, decode, decode_from, encode
+from pyerlsw.etf import DecodeError, DecodeLimits, decode, decode_body, decode_from, encode
 
 from .strategies import terms
 
@@ -74,3 +74,14 @@ def mutated(draw: st.DrawFn) -> bytes:
 @given(mutated())
 def test_fuzz_mutated_terms(data: bytes) -> None:
     _decode_or_error(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(), st.integers(0, 80))
+def test_fuzz_offsets_and_bodies(data: bytes, offset: int) -> None:
+    for decoder in (decode_from, decode_body):
+        try:
+            _term, end = decoder(data, offset, limits=SMALL_LIMITS)
+        except DecodeError:
+            continue
+        assert offset < end <= len(data)
