@@ -38,6 +38,9 @@ PAIR_HEADERS: tuple[bytes, ...] = tuple(b"\x68\x02" + header for header in BINAR
 STRING_HEADERS: tuple[bytes, ...] = tuple(TAG_U16(107, i) for i in range(256))
 """STRING_EXT headers for lengths 0..255 (a constant table)."""
 
+PAIR_STRING_HEADERS: tuple[bytes, ...] = tuple(b"\x68\x02" + header for header in STRING_HEADERS)
+"""A 2-tuple header followed by a STRING_EXT header for lengths 0..255."""
+
 TRUE_BYTES = b"\x77\x04true"
 FALSE_BYTES = b"\x77\x05false"
 NONE_HINT = (

@@ -23,6 +23,7 @@ from ._encode_leaves import (
     FALSE_BYTES,
     NONE_HINT,
     PAIR_HEADERS,
+    PAIR_STRING_HEADERS,
     SMALL_INTS,
     STRING_HEADERS,
     TAG_F64,
@@ -146,6 +147,12 @@ def encode_into(
                             out += first
                             out += BINARY_HEADERS[second_size]
                             out += second
+                            continue
+                    elif type(first) is list and type(second) is list:
+                        # {"Name", "Value"}: the same for charlist events.
+                        pair = _string_pair(first, second)
+                        if pair is not None:
+                            out += pair
                             continue
                 out += TUPLE_HEADERS[size] if size < 256 else TAG_U32(105, size)
                 extend(reversed(value))
@@ -298,6 +305,25 @@ def _encode_other(value: Any, out: bytearray, charlist: bool) -> _Children | Non
         raise EncodeError(f"cannot encode a {type(value).__qualname__} as an Erlang term: "
                           f"{value!r:.80}")
     return None
+
+
+def _string_pair(first: list[Any], second: list[Any]) -> bytearray | None:
+    """``{First, Second}`` when both are 1..255-element strings (STRING_EXT), else None."""
+    if not (0 < len(first) < 256 and 0 < len(second) < 256
+            and type(first[0]) is int and type(second[0]) is int):
+        return None
+    try:
+        head, tail = bytearray(first), bytearray(second)
+    except (TypeError, ValueError):
+        return None
+    if (0 in head or 1 in head) and bool in set(map(type, first)):
+        return None
+    if (0 in tail or 1 in tail) and bool in set(map(type, second)):
+        return None
+    head[0:0] = PAIR_STRING_HEADERS[len(head)]
+    head += STRING_HEADERS[len(tail)]
+    head += tail
+    return head
 
 
 def _open_list(items: Sequence[Any], out: bytearray) -> _Children | None:

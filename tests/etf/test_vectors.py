@@ -228,6 +228,15 @@ def test_binary_pairs_of_any_size() -> None:
         assert decode(data) == (first, second)
 
 
+def test_string_pairs() -> None:
+    assert encode(([97], [98, 99])) == b"\x83h\x02k\x00\x01ak\x00\x02bc"
+    for pair in (([97], [True]), ([0], [1]), ([False], [1]), ([300], [1]), ([97] * 256, [1]),
+                 ([97], [1.0]), ([97], [])):
+        data = encode(pair)
+        assert decode(data) == pair
+        assert data == b"\x83h\x02" + encode(pair[0])[1:] + encode(pair[1])[1:]
+
+
 def test_compressed_output() -> None:
     term = [b"x" * 1000, list(range(300))]
     packed = encode(term, compressed=True)
