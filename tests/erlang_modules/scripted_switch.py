@@ -27,11 +27,12 @@ Script = Callable[["Request"], list[Term]]
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """One registered send the switch received."""
+    """One registered send the switch received (``own``: the switch's own pid)."""
 
     name: Atom
     sender: Pid
     message: Term
+    own: Pid
 
     @property
     def head(self) -> Atom | None:
@@ -47,17 +48,21 @@ class Request:
 def mod_erlang_event_script(request: Request) -> list[Term]:
     """Answers shaped like mod_erlang_event's (spec §4), enough for the client tests:
 
-    * ``getpid`` -> ``{ok, <a pid of this node>}`` is added by :class:`ScriptedSwitch`;
+    * ``getpid`` -> ``{ok, <the switch's own pid>}``;
     * ``{api, fail, _}`` -> ``{error, "fail: Command not found!\\n"}``, other api ->
       ``{ok, "<cmd> <args>\\n"}``;
     * ``{bgapi, Cmd, _}`` -> ``{ok, "job-<cmd>"}`` then ``{bgok|bgerror, Job, Out}``
       (``fail`` errs, ``early`` sends the outcome first);
     * ``{sendevent, nosuch, _}`` -> no answer; ``{sendmsg, "nosuch", _}`` ->
-      ``{error, nosession}``; ``{fetch_reply, "late", _}`` -> ``{error, invalid_uuid}``;
-      ``{fetch_reply, Id, _}`` -> ``{ok, Id}``;
+      ``{error, nosession}``; ``{bind, phrases}`` -> ``{error, badarg}``;
+    * ``{fetch_reply, Id, _}`` -> ``{ok, Id}``, except for the ids ``"late"``
+      (``{error, invalid_uuid}``), ``"dup"`` (``{error, "dup", duplicate_response}``)
+      and ``"bin"`` (``{ok, <<"bin">>}``: the id in the other representation);
     * ``{event}`` (arity 1) -> ``{error, badarg}``; everything else -> ``ok``.
     """
     msg, head = request.message, request.head
+    if msg == Atom("getpid"):
+        return [(OK, request.own)]
     if head == Atom("api") and len(msg) == 3:
         cmd = msg[1].name
         if cmd == "fail":
@@ -74,10 +79,17 @@ def mod_erlang_event_script(request: Request) -> list[Term]:
         return []
     if head == Atom("sendmsg") and msg[1] == list(b"nosuch"):
         return [(ERROR, Atom("nosession"))]
+    if head == Atom("bind") and msg[1] == Atom("phrases"):
+        return [(ERROR, Atom("badarg"))]
     if head == Atom("fetch_reply"):
-        if msg[1] == list(b"late"):
+        fetch_id = msg[1]
+        if fetch_id == list(b"late"):
             return [(ERROR, Atom("invalid_uuid"))]
-        return [(OK, msg[1])]
+        if fetch_id == list(b"dup"):
+            return [(ERROR, fetch_id, Atom("duplicate_response"))]
+        if fetch_id == list(b"bin"):
+            return [(OK, b"bin")]
+        return [(OK, fetch_id)]
     if isinstance(msg, tuple) and len(msg) == 1:
         return [(ERROR, Atom("badarg"))]
     return [OK]
@@ -104,11 +116,10 @@ class ScriptedSwitch:
         return self.own.pid
 
     def _on_message(self, name: Atom, sender: Pid, message: Term) -> None:
-        request = Request(name, sender, message)
+        request = Request(name, sender, message, self.pid)
         self.requests.append(request)
         self._arrived.set()
-        replies = [(OK, self.pid)] if message == Atom("getpid") else self.script(request)
-        for reply in replies:
+        for reply in self.script(request):
             self.node.send(sender, reply, sender=self.pid)
 
     def send(self, dest: Term, message: Term) -> None:
