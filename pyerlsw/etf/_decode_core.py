@@ -182,7 +182,7 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                         items.append(tuple(elements))
                         continue
                     if len(stack) >= max_depth:
-                        raise _too_deep(limits, tuple_pos, 104)
+                        raise _too_deep(limits, tuple_pos, data[tuple_pos])
                     stack.append((kind, items, remaining, frozen, start))
                     kind, items, remaining, frozen, start = (
                         _TUPLE, elements, left, child_frozen, tuple_pos)

@@ -112,6 +112,13 @@ def test_depth_limit_is_a_decode_error() -> None:
     assert decode(data, limits=DecodeLimits(max_depth=11)) is not None
     with pytest.raises(DecodeError, match="max_depth"):
         decode(data, limits=DecodeLimits(max_depth=10))
+    tuples = b"\x83" + b"\x69\x00\x00\x00\x01" + b"\x68\x01" * 11 + b"\x6a"
+    with pytest.raises(DecodeError, match="max_depth") as info:
+        decode(tuples, limits=DecodeLimits(max_depth=10))
+    assert info.value.tag in (104, 105)
+    maps = b"\x83" + b"\x74\x00\x00\x00\x01\x61\x01" * 12 + b"\x6a"
+    with pytest.raises(DecodeError, match="max_depth"):
+        decode(maps, limits=DecodeLimits(max_depth=10))
 
 
 def test_element_budget_bounds_memory() -> None:
