@@ -1,6 +1,6 @@
 """ETF codec benchmark: pyerlsw.etf vs PyPI's erlang-py vs Erlang's own codec.
 
-    python -m bench etf [--rounds N] [--target SECONDS] [--no-erlang] [--markdown]
+    python -m bench etf [--runs N] [--rounds N] [--target SECONDS] [--no-erlang] [--markdown]
 
 Terms: a FreeSWITCH-style event ``{event, [UUID, {Name, Value} x 40]}`` in a binary
 variant and a charlist variant (how mod_erlang_event sends it), small control tuples,
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -38,7 +39,6 @@ from bench.common import (
     markdown_table,
     micros,
     paired_ratio,
-    ratio,
 )
 from pyerlsw.etf import Atom, ImproperList, Pid, Reference, decode, encode
 
@@ -213,10 +213,61 @@ def _functions(erlang: Any, name: str, term: Any) -> dict[str, Callable[[], obje
     }
 
 
+Metrics = dict[tuple[str, str], list[float | None]]
+
+
+def measure_once(cases: dict[str, Any], rounds: int, target: float, with_erlang: bool
+                 ) -> tuple[Metrics, Metrics]:
+    """One run: per (term, op) ``[Erlang, pyerlsw, erlang-py, vs erlang-py, of Erlang]``
+    and per scaling op ``[pyerlsw, erlang-py, Erlang]`` 80k/10k ratios."""
+    native = erlang_times(cases, rounds, target) if with_erlang else None
+    py = python_times(cases, rounds, target)
+    table: Metrics = {}
+    for name in cases:
+        for op, index in (("encode", 0), ("decode", 1)):
+            key = "enc" if op == "encode" else "dec"
+            ours, theirs = py[name][f"ours {key}"], py[name][f"theirs {key}"]
+            erl = native[name][index].median if native and name in native else None
+            table[name, op] = [erl, ours.median, theirs.median, paired_ratio(theirs, ours),
+                               erl / ours.median if erl else None]
+    scaling: Metrics = {}
+    small, large = SCALING
+    for key, op in (("enc", "encode"), ("dec", "decode")):
+        index = 0 if key == "enc" else 1
+        scaling["", op] = [
+            paired_ratio(py[large][f"ours {key}"], py[small][f"ours {key}"]),
+            paired_ratio(py[large][f"theirs {key}"], py[small][f"theirs {key}"]),
+            paired_ratio(native[large][index], native[small][index]) if native else None,
+        ]
+    return table, scaling
+
+
+def _median(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def _cell(values: list[float | None], fmt: Callable[[float], str]) -> str:
+    """Median over runs, with the range when there were several runs."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return "-"
+    text = fmt(statistics.median(present))
+    if len(present) > 1:
+        text += f" ({fmt(min(present))}-{fmt(max(present))})"
+    return text
+
+
+def _x(value: float) -> str:
+    return f"{value:.2f}x"
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench etf", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=7, help="timing rounds (median)")
+    parser.add_argument("--runs", type=int, default=1,
+                        help="whole runs (Erlang included); medians over runs are shown")
+    parser.add_argument("--rounds", type=int, default=7, help="timing rounds per run")
     parser.add_argument("--target", type=float, default=0.05,
                         help="seconds per round per measurement")
     parser.add_argument("--no-erlang", action="store_true", help="skip the erl column")
@@ -224,42 +275,33 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     cases = build_cases()
-    native = None if args.no_erlang else erlang_times(cases, args.rounds, args.target)
-    py = python_times(cases, args.rounds, args.target)
+    runs = [measure_once(cases, args.rounds, args.target, not args.no_erlang)
+            for _ in range(args.runs)]
 
     header = ["term", "op", "Erlang", "pyerlsw", "erlang-py", "pyerlsw vs erlang-py",
               "pyerlsw, fraction of Erlang"]
     rows: list[list[str]] = []
     for name, term in cases.items():
-        for op, index in (("encode", 0), ("decode", 1)):
-            key = "enc" if op == "encode" else "dec"
-            ours, theirs = py[name][f"ours {key}"], py[name][f"theirs {key}"]
-            erl = native[name][index] if native and name in native else None
-            rows.append([
-                f"{name} ({len(encode(term))} B)" if op == "encode" else "", op,
-                micros(erl.median) if erl else "-",
-                f"{micros(ours.median)} ({ours.spread()})",
-                micros(theirs.median),
-                ratio(paired_ratio(theirs, ours)),
-                ratio(erl.median, ours.median) if erl else "-",
-            ])
+        for op in ("encode", "decode"):
+            per_run = [table[name, op] for table, _ in runs]
+            column = [[run[i] for run in per_run] for i in range(5)]
+            times = [_median(column[i]) for i in range(3)]
+            rows.append([f"{name} ({len(encode(term))} B)" if op == "encode" else "", op,
+                         *[micros(t) if t is not None else "-" for t in times],
+                         _cell(column[3], _x), _cell(column[4], _x)])
     scale_rows = []
-    small, large = SCALING
-    for key, op in (("enc", "encode"), ("dec", "decode")):
-        index = 0 if key == "enc" else 1
-        scale_rows.append([
-            op,
-            ratio(paired_ratio(py[large][f"ours {key}"], py[small][f"ours {key}"])),
-            ratio(paired_ratio(py[large][f"theirs {key}"], py[small][f"theirs {key}"])),
-            ratio(paired_ratio(native[large][index], native[small][index])) if native else "-",
-        ])
-    print(f"\n{machine()}; {args.rounds} rounds, medians\n")
-    table = markdown_table(header, rows)
-    scale = markdown_table(["op", "pyerlsw 80k/10k", "erlang-py 80k/10k", "Erlang 80k/10k"],
-                           scale_rows)
+    for op in ("encode", "decode"):
+        per_run = [scaling["", op] for _, scaling in runs]
+        scale_rows.append([op, *[_cell([run[i] for run in per_run], _x) for i in range(3)]])
+
+    print(f"\n{machine()}; {args.runs} run(s) of {args.rounds} rounds; times are medians, "
+          "ratios medians (min-max over runs)\n")
+    table_md = markdown_table(header, rows)
+    scale_md = markdown_table(
+        ["op", "pyerlsw 80k/10k", "erlang-py 80k/10k", "Erlang 80k/10k"], scale_rows)
     if args.markdown:
-        print(table + "\n\nLinear scaling (time for 80,000 elements / 10,000; 8.00x is "
-              "linear):\n\n" + scale)
+        print(table_md + "\n\nLinear scaling (time for 80,000 elements / 10,000; 8.00x is "
+              "linear):\n\n" + scale_md)
     else:
         for row in rows:
             print("  ".join(cell.ljust(12) for cell in row))
