@@ -13,8 +13,8 @@
 %%%   returns `{Ref, NewPid}'.</li>
 %%% </ul>
 %%%
-%%% Like the documentation's example it logs what it sees with error_logger (visible
-%%% with `-kernel logger_level info'). On top of that, for tests:
+%%% Like the documentation's example it logs what it sees with error_logger (INFO
+%%% REPORTs). On top of that, for tests:
 %%%
 %%% <ul>
 %%% <li>Every observation is reported to a collector process: the pid or name stored

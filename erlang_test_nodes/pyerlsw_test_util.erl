@@ -16,6 +16,10 @@
 %%% `{pyerlsw_test_util, fetch_replied, FetchID, Result}' (Result from
 %%% fsclient:fetch_reply/3). stop/1 ends a handler (the switch sees it exit).
 %%%
+%%% <b>Log capture.</b> capture_logs/1 adds a logger handler that sends every log event
+%%% that passes the node's primary level (notice by default; error_logger's info_msg
+%%% logs at notice) to a collector as `{logged, Level, Text}', Text a one-line binary.
+%%%
 %%% <b>Proxies.</b> A proxy forwards everything it receives to a collector and runs funs
 %%% on request (run_in/2), so a test can send a request whose sender matters
 %%% (`{handlecall, UUID}', session_event, register_event_handler...) from a process
@@ -33,6 +37,8 @@
          start_fetch_handler/3, start_fetch_handler/4,
          start_proxy/0, start_proxy/1, run_in/2, run_in/3, stop/1,
          not_found_xml/0, flush/0, eval/1]).
+%% Log capture (a logger handler)
+-export([capture_logs/0, capture_logs/1, stop_capture_logs/0, log/2]).
 %% Loops run by fsclient's handler processes
 -export([forward_loop/2, fetch_loop/2]).
 %% gen_server callbacks
@@ -44,6 +50,7 @@
 %% How long run_in/2 waits for its fun, in milliseconds.
 -define(RUN_TIMEOUT, 30000).
 -define(STOP, {?MODULE, stop}).
+-define(LOG_HANDLER, pyerlsw_test_util_capture).
 -define(GARBAGE_XML, <<"<document type=\"freeswitch/xml\"><section name=">>).
 
 %%% ================================================================== collector API
@@ -320,6 +327,29 @@ answer(Node, FetchID, _Fetch, {garbage, Term}, Collector) ->
 reply(Node, FetchID, Xml, Collector) ->
     Result = fsclient:fetch_reply(Node, FetchID, Xml),
     forward(Collector, {?MODULE, fetch_replied, FetchID, Result}).
+
+%%% ================================================================== log capture
+
+%% @doc Send the node's log events to the default collector (see the module doc).
+capture_logs() ->
+    capture_logs(?DEFAULT_COLLECTOR).
+
+capture_logs(Collector) ->
+    ok = stop_capture_logs(),
+    logger:add_handler(?LOG_HANDLER, ?MODULE,
+                       #{level => all, config => #{collector => Collector}}).
+
+%% @doc Stop capturing log events (no-op when not capturing): `ok'.
+stop_capture_logs() ->
+    case logger:remove_handler(?LOG_HANDLER) of
+        ok -> ok;
+        {error, {not_found, _}} -> ok
+    end.
+
+%% @private logger handler callback.
+log(Event, #{config := #{collector := Collector}}) ->
+    Text = logger_formatter:format(Event, #{single_line => true, template => [msg]}),
+    forward(Collector, {logged, maps:get(level, Event), unicode:characters_to_binary(Text)}).
 
 %%% ================================================================== proxies
 

@@ -30,8 +30,8 @@
 %%%   {sendmsg, FsNode} ! {sendmsg, UUID, [{"call-command", "execute"},
 %%%                                        {"execute-app-name", "answer"}]}
 %%%
-%%% This handler only logs what it sees (with error_logger; start the node with
-%%% `-kernel logger_level info' to see the reports).
+%%% This handler only logs what it sees, with error_logger (the shell prints each
+%%% line as an INFO REPORT).
 %%%
 %%% Build: erlc myhandler.erl
 -module(myhandler).
