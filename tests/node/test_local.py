@@ -253,3 +253,29 @@ async def test_name_taken(make_node: MakeNode, private_epmd_port: int) -> None:
     a = await make_node(COOKIE, private_epmd_port, epmd_command=None)
     with pytest.raises(NodeError, match="already"):
         await make_node(COOKIE, private_epmd_port, name=a.alive, epmd_command=None)
+
+
+async def test_second_connection_from_a_connected_name_replaces_it(
+        make_node: MakeNode, private_epmd_port: int) -> None:
+    a = await make_node(COOKIE, private_epmd_port, epmd_command=None)
+    b = await make_node(COOKIE, private_epmd_port, epmd_command=None)
+    assert await b.ping(a.name)
+    watcher = a.make_process()
+    a.monitor_nodes(watcher)
+    # Someone claiming to be b (with the cookie) dials a: a answers "alive", the
+    # claimant says the old connection is dead ("true"), and the new one replaces it.
+    reader, writer = await asyncio.open_connection("127.0.0.1", a.port)
+    hs = Handshake(Role.INITIATOR, b.name, COOKIE.encode(), DEFAULT_FLAGS, 99,
+                   peer_name=a.name)
+    writer.write(hs.data_to_send())
+    done = False
+    while not done:
+        data = await asyncio.wait_for(reader.read(4096), 5)
+        assert data
+        for event in hs.receive_data(data):
+            done = done or isinstance(event, HandshakeComplete)
+        writer.write(hs.data_to_send())
+    assert await watcher.receive(timeout=5) == (Atom("nodedown"), Atom(b.name))
+    assert await watcher.receive(timeout=5) == (Atom("nodeup"), Atom(b.name))
+    await eventually(lambda: b.nodes() == [])  # b's old connection was closed
+    writer.close()
