@@ -29,7 +29,6 @@ from pyerlsw.dist.handshake import (
     HandshakeFailed,
     NameReceived,
     Role,
-    State,
 )
 
 if TYPE_CHECKING:
@@ -297,8 +296,3 @@ class PeerLink(asyncio.Protocol):
         self._wrote_since_tick = False
         self._timer = self._loop.call_later(
             self.node.config.net_ticktime / _TICKS_PER_PERIOD, self._tick)
-
-    @property
-    def is_connected(self) -> bool:
-        return self.conn is not None and not self.closed and (
-            self.handshake is None or self.handshake.state is State.CONNECTED)

@@ -257,6 +257,7 @@ async def test_restarted_erl_node_reconnects(otp: Otp, make_node: MakeNode) -> N
     assert await node.rpc(again.node, "erlang", "node", []) == Atom(again.node)
 
 
+@pytest.mark.erlang
 async def test_silent_peer_dropped_by_tick_timeout(otp25_only: Otp, make_node: MakeNode
                                                    ) -> None:
     import os
@@ -271,6 +272,7 @@ async def test_silent_peer_dropped_by_tick_timeout(otp25_only: Otp, make_node: M
         os.kill(erl.pid, signal.SIGCONT)
 
 
+@pytest.mark.erlang
 async def test_builtin_epmd_serves_real_erlang(otp25_only: Otp, make_node: MakeNode,
                                                private_epmd_port: int) -> None:
     node = await make_node("BUILTINCOOKIE", private_epmd_port, epmd_command=None)
