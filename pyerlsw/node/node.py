@@ -366,6 +366,11 @@ class Node:
                     proc.deliver(message)
                 return
             frm = sender or self._default_sender()
+            link = self.peers.connected_link(node)
+            if link is not None:
+                link.conn.send(c.RegSend(frm, name, message))  # type: ignore[union-attr]
+                link.schedule_flush()
+                return
             self._to_peer(node, lambda conn: conn.send(c.RegSend(frm, name, message)))
         elif kind is Reference:
             if dest.node == kernel.node_atom:
