@@ -73,9 +73,12 @@ async def ev(erl: ErlangNode, expr: str, timeout: float = 30) -> Any:
 
 
 @pytest.fixture
-async def switch(node25: ErlangNode) -> AsyncIterator[ScriptedSwitch]:
-    """A scripted switch: a pyerlsw node sharing ``node25``'s cookie and EPMD."""
-    node = Node(unique_name("sw"), cookie=node25.cookie, epmd_port=node25.epmd_port,
+async def switch(request: pytest.FixtureRequest) -> AsyncIterator[ScriptedSwitch]:
+    """A scripted switch: a pyerlsw node sharing the test's erl node's cookie and EPMD
+    (``erl_any`` when the test uses it, else ``node25``)."""
+    peer: ErlangNode = request.getfixturevalue(
+        "erl_any" if "erl_any" in request.fixturenames else "node25")
+    node = Node(unique_name("sw"), cookie=peer.cookie, epmd_port=peer.epmd_port,
                 listen_host="127.0.0.1")
     await node.start()
     try:

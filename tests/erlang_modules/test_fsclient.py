@@ -1,4 +1,4 @@
-"""fsclient in a real OTP 25 node against a scripted switch (a pyerlsw node).
+"""fsclient in a real node (OTP 25 and 28) against a scripted switch (a pyerlsw node).
 
 Checks what freeswitch.erl-compatible code puts on the wire (registered sends, tags,
 message shapes, who the sender is) and what it returns for each answer a
@@ -13,8 +13,6 @@ from pyerlsw.etf import Atom, Pid
 from tests.erlang_modules.scripted_switch import ERROR, OK, ScriptedSwitch
 from tests.erlang_modules.support import arun
 from tests.erlang_support import ErlangNode
-
-pytestmark = pytest.mark.erlang
 
 TIMEOUT = Atom("timeout")
 
@@ -33,9 +31,9 @@ async def repl_pid(erl: ErlangNode) -> Pid:
     return pid
 
 
-async def test_api_replies_and_requests(node25: ErlangNode, switch: ScriptedSwitch) -> None:
+async def test_api_replies_and_requests(erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
     n = q(switch)
-    got = await arun(node25, f'{{fsclient:api({n}, status), fsclient:api({n}, version, "short"),'
+    got = await arun(erl_any, f'{{fsclient:api({n}, status), fsclient:api({n}, version, "short"),'
                              f' fsclient:api({n}, fail, <<"x">>)}}.')
     assert got == ((OK, s("status \n")), (OK, s("version short\n")),
                    (ERROR, s("fail: Command not found!\n")))
@@ -46,9 +44,9 @@ async def test_api_replies_and_requests(node25: ErlangNode, switch: ScriptedSwit
     ]
 
 
-async def test_connection_commands(node25: ErlangNode, switch: ScriptedSwitch) -> None:
+async def test_connection_commands(erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
     n = q(switch)
-    got = await arun(node25, (
+    got = await arun(erl_any, (
         f"[fsclient:event({n}, 'CHANNEL_CREATE'),"
         f" fsclient:event({n}, ['CUSTOM', 'sofia::register']),"
         f" fsclient:event({n}, []),"
@@ -82,10 +80,10 @@ async def test_connection_commands(node25: ErlangNode, switch: ScriptedSwitch) -
 
 
 async def test_isolated_requests_leave_the_callers_mailbox_alone(
-        node25: ErlangNode, switch: ScriptedSwitch) -> None:
+        erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
     n = q(switch)
-    me = await repl_pid(node25)
-    got = await arun(node25, (
+    me = await repl_pid(erl_any)
+    got = await arun(erl_any, (
         "self() ! ok, self() ! {error, stray}, self() ! {ok, stray}, "
         f"R = [fsclient:event({n}, []), fsclient:api({n}, status), fsclient:getpid({n})], "
         "{R, pyerlsw_test_util:flush()}."))
@@ -93,14 +91,14 @@ async def test_isolated_requests_leave_the_callers_mailbox_alone(
                    [OK, (ERROR, Atom("stray")), (OK, Atom("stray"))])
     senders = {r.sender for r in switch.requests}
     assert me not in senders and len(senders) == 3
-    assert all(p.node == Atom(node25.node) for p in senders)
+    assert all(p.node == Atom(erl_any.node) for p in senders)
 
 
 async def test_sender_bound_requests_come_from_the_caller(
-        node25: ErlangNode, switch: ScriptedSwitch) -> None:
+        erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
     n = q(switch)
-    me = await repl_pid(node25)
-    got = await arun(node25, (
+    me = await repl_pid(erl_any)
+    got = await arun(erl_any, (
         f"[fsclient:session_event({n}, 'CHANNEL_ANSWER'),"
         f" fsclient:session_nixevent({n}, ['DTMF', 'CUSTOM', 'a::b']),"
         f" fsclient:session_noevents({n}),"
@@ -117,18 +115,18 @@ async def test_sender_bound_requests_come_from_the_caller(
     ]
 
 
-async def test_send_returns_the_first_message(node25: ErlangNode, switch: ScriptedSwitch) -> None:
+async def test_send_returns_the_first_message(erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
     switch.script = lambda request: [(Atom("first"), 1), (Atom("second"), 2)]
-    got = await arun(node25, f"{{fsclient:send({q(switch)}, {{anything, 1}}),"
+    got = await arun(erl_any, f"{{fsclient:send({q(switch)}, {{anything, 1}}),"
                              " receive M -> M after 5000 -> none end}.")
     assert got == ((Atom("first"), 1), (Atom("second"), 2))
 
 
 async def test_bgapi_returns_the_job_and_forwards_its_outcome(
-        node25: ErlangNode, switch: ScriptedSwitch) -> None:
+        erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
     n = q(switch)
-    await repl_pid(node25)
-    got = await arun(node25, (
+    await repl_pid(erl_any)
+    got = await arun(erl_any, (
         f'A = fsclient:bgapi({n}, uptime, ""), B = fsclient:bgapi({n}, fail, "x"), '
         f'C = fsclient:bgapi({n}, early, ""), '
         "Outcomes = [receive {T, J, O} when T =:= bgok; T =:= bgerror -> {T, J, O} "
@@ -147,9 +145,9 @@ async def test_bgapi_returns_the_job_and_forwards_its_outcome(
         (Atom("bgapi"), Atom("early"), [])]
 
 
-async def test_bgapi_with_a_fun(node25: ErlangNode, switch: ScriptedSwitch) -> None:
+async def test_bgapi_with_a_fun(erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
     n = q(switch)
-    got = await arun(node25, (
+    got = await arun(erl_any, (
         "Self = self(), F = fun(Outcome, Out) -> Self ! {called, Outcome, Out} end, "
         f'R = [fsclient:bgapi({n}, uptime, "", F), fsclient:bgapi({n}, fail, "", F)], '
         "{R, lists:sort([receive {called, _, _} = M -> M after 5000 -> none end"
@@ -158,9 +156,9 @@ async def test_bgapi_with_a_fun(node25: ErlangNode, switch: ScriptedSwitch) -> N
                               (Atom("called"), Atom("ok"), s("done\n"))])
 
 
-async def test_fetch_reply_outcomes(node25: ErlangNode, switch: ScriptedSwitch) -> None:
+async def test_fetch_reply_outcomes(erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
     n = q(switch)
-    got = await arun(node25, (
+    got = await arun(erl_any, (
         f'[fsclient:fetch_reply({n}, "f-1", <<"<document/>">>),'
         f' fsclient:fetch_reply({n}, <<"f-2">>, "<document/>"),'
         f' fsclient:fetch_reply({n}, "dup", <<>>),'
@@ -175,7 +173,7 @@ async def test_fetch_reply_outcomes(node25: ErlangNode, switch: ScriptedSwitch) 
     ]
 
 
-async def test_no_answer_gives_timeout(node25: ErlangNode, switch: ScriptedSwitch) -> None:
+async def test_no_answer_gives_timeout(erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
     switch.script = lambda request: []
     n = q(switch)
     calls = [
@@ -187,17 +185,17 @@ async def test_no_answer_gives_timeout(node25: ErlangNode, switch: ScriptedSwitc
         f"fsclient:start_event_handler({n}, pyerlsw_test_util, forward_loop, x)",
     ]
     funs = ", ".join(f"fun() -> {c} end" for c in calls)
-    got = await arun(node25, (
+    got = await arun(erl_any, (
         f"Self = self(), Fs = [{funs}], "
         "Ps = [spawn(fun() -> Self ! {self(), F()} end) || F <- Fs], "
         "[receive {P, R} -> R after 15000 -> none end || P <- Ps]."))
     assert got == [TIMEOUT] * len(calls)
 
 
-async def test_event_and_log_handlers_forward(node25: ErlangNode, switch: ScriptedSwitch) -> None:
+async def test_event_and_log_handlers_forward(erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
     n = q(switch)
-    await arun(node25, "{ok, _} = pyerlsw_test_util:start_collector().")
-    (ok1, events), (ok2, logs) = await arun(node25, (
+    await arun(erl_any, "{ok, _} = pyerlsw_test_util:start_collector().")
+    (ok1, events), (ok2, logs) = await arun(erl_any, (
         f"{{pyerlsw_test_util:start_event_handler({n}),"
         f" pyerlsw_test_util:start_log_handler({n})}}."))
     assert ok1 == ok2 == OK
@@ -209,16 +207,16 @@ async def test_event_and_log_handlers_forward(node25: ErlangNode, switch: Script
     log = (Atom("log"), [(Atom("level"), 7), (Atom("data"), s("hi"))])
     switch.send(events, event)
     switch.send(logs, log)
-    got = await arun(node25, "pyerlsw_test_util:wait_many('_', 2, 5000).")
+    got = await arun(erl_any, "pyerlsw_test_util:wait_many('_', 2, 5000).")
     assert got == (OK, [event, log])
     # The handlers watch the connection: its loss reaches them (and the collector).
     await switch.node.close()
     nodedown = (Atom("nodedown"), Atom(switch.node.name))
-    assert await arun(node25, "pyerlsw_test_util:wait_many('_', 2, 5000).") == (
+    assert await arun(erl_any, "pyerlsw_test_util:wait_many('_', 2, 5000).") == (
         OK, [nodedown, nodedown])
-    assert await arun(node25, f"[is_process_alive(P) || P <- [{_pid(events)}, {_pid(logs)}]].") \
+    assert await arun(erl_any, f"[is_process_alive(P) || P <- [{_pid(events)}, {_pid(logs)}]].") \
         == [True, True]
-    await arun(node25, f"[pyerlsw_test_util:stop(P) || P <- [{_pid(events)}, {_pid(logs)}]].")
+    await arun(erl_any, f"[pyerlsw_test_util:stop(P) || P <- [{_pid(events)}, {_pid(logs)}]].")
 
 
 def _pid(pid: Pid) -> str:
@@ -237,11 +235,11 @@ def _pid(pid: Pid) -> str:
     ("{garbage, not_xml}", Atom("not_xml")),
     ("{delay, 10, {reply, <<>>}}", b""),
 ])
-async def test_fetch_handler_answers(node25: ErlangNode, switch: ScriptedSwitch, mode: str,
+async def test_fetch_handler_answers(erl_any: ErlangNode, switch: ScriptedSwitch, mode: str,
                                      reply: object) -> None:
     n = q(switch)
-    await arun(node25, "{ok, _} = pyerlsw_test_util:start_collector().")
-    ok, binder = await arun(node25,
+    await arun(erl_any, "{ok, _} = pyerlsw_test_util:start_collector().")
+    ok, binder = await arun(erl_any,
                             f"pyerlsw_test_util:start_fetch_handler({n}, dialplan, {mode}).")
     assert ok == OK
     assert [(r.sender, r.message) for r in switch.requests] == [
@@ -250,28 +248,28 @@ async def test_fetch_handler_answers(node25: ErlangNode, switch: ScriptedSwitch,
     fetch: tuple[object, ...] = (Atom("fetch"), Atom("dialplan"), undefined, undefined,
                                  undefined, s("f-9"), [])
     switch.send(binder, fetch)
-    got = await arun(node25, "pyerlsw_test_util:wait_many('_', 2, 5000).")
+    got = await arun(erl_any, "pyerlsw_test_util:wait_many('_', 2, 5000).")
     assert got == (OK, [fetch, (Atom("pyerlsw_test_util"), Atom("fetch_replied"), s("f-9"), OK)])
     answer = await switch.wait_request(lambda r: r.head == Atom("fetch_reply"))
     assert answer.message == (Atom("fetch_reply"), s("f-9"), reply)
-    await arun(node25, f"pyerlsw_test_util:stop({_pid(binder)}).")
+    await arun(erl_any, f"pyerlsw_test_util:stop({_pid(binder)}).")
 
 
-async def test_silent_fetch_handler_never_answers(node25: ErlangNode,
+async def test_silent_fetch_handler_never_answers(erl_any: ErlangNode,
                                                   switch: ScriptedSwitch) -> None:
     n = q(switch)
-    await arun(node25, "{ok, _} = pyerlsw_test_util:start_collector().")
-    _, binder = await arun(node25, f"pyerlsw_test_util:start_fetch_handler({n}, config, silent).")
+    await arun(erl_any, "{ok, _} = pyerlsw_test_util:start_collector().")
+    _, binder = await arun(erl_any, f"pyerlsw_test_util:start_fetch_handler({n}, config, silent).")
     fetch: tuple[object, ...] = (Atom("fetch"), Atom("configuration"), s("configuration"),
                                  s("name"), s("ivr.conf"), s("f-1"), [])
     switch.send(binder, fetch)
-    assert await arun(node25, "pyerlsw_test_util:collect(5000).") == [fetch]
-    assert await arun(node25, "pyerlsw_test_util:collect(200).") == []
+    assert await arun(erl_any, "pyerlsw_test_util:collect(5000).") == [fetch]
+    assert await arun(erl_any, "pyerlsw_test_util:collect(200).") == []
     assert switch.of("fetch_reply") == []
-    await arun(node25, f"pyerlsw_test_util:stop({_pid(binder)}).")
+    await arun(erl_any, f"pyerlsw_test_util:stop({_pid(binder)}).")
 
 
-async def test_a_refused_bind_is_returned(node25: ErlangNode, switch: ScriptedSwitch) -> None:
-    got = await arun(node25,
+async def test_a_refused_bind_is_returned(erl_any: ErlangNode, switch: ScriptedSwitch) -> None:
+    got = await arun(erl_any,
                      f"pyerlsw_test_util:start_fetch_handler({q(switch)}, phrases, silent).")
     assert got == (ERROR, Atom("badarg"))
