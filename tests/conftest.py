@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.erlang_build import ErlangBuildError, build_ebin, find_erlc
 from tests.erlang_support import (
     EpmdDaemon,
     ErlangNode,
@@ -57,6 +59,26 @@ def epmd28(otp28: ErlangRuntime) -> Iterator[EpmdDaemon]:
     daemon = EpmdDaemon(otp28).start()
     yield daemon
     daemon.stop()
+
+
+@pytest.fixture(scope="session")
+def erlc(otp25: ErlangRuntime) -> str:
+    found = find_erlc() or otp25.tool("erlc")
+    if found is None:
+        if _IN_CI:
+            pytest.fail("erlc is missing: `make test` must install erlang-nox")
+        pytest.skip("no erlc on this machine")
+    return found
+
+
+@pytest.fixture(scope="session")
+def ebin(erlc: str) -> Path:
+    """The folder with the compiled ``erlang_test_nodes`` modules (fsclient, myhandler,
+    pyerlsw_test_util, ...), built once per source content; OTP 28 loads them too."""
+    try:
+        return build_ebin(erlc=erlc)
+    except ErlangBuildError as exc:
+        pytest.fail(str(exc))
 
 
 NodeFactory = Callable[..., ErlangNode]

@@ -17,30 +17,10 @@ from typing import Any
 import pytest
 
 from pyerlsw.node import Node
-from tests.erlang_build import ErlangBuildError, build_ebin, find_erlc
 from tests.erlang_modules.scripted_switch import ScriptedSwitch
 from tests.erlang_support import EpmdDaemon, ErlangNode, ErlangRuntime, unique_name
 
 _IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-@pytest.fixture(scope="session")
-def erlc(otp25: ErlangRuntime) -> str:
-    found = find_erlc() or otp25.tool("erlc")
-    if found is None:
-        if _IN_CI:
-            pytest.fail("erlc is missing: `make test` must install erlang-nox")
-        pytest.skip("no erlc on this machine")
-    return found
-
-
-@pytest.fixture(scope="session")
-def ebin(erlc: str) -> Path:
-    """The folder with the compiled test modules (fsclient, myhandler, ...)."""
-    try:
-        return build_ebin(erlc=erlc)
-    except ErlangBuildError as exc:
-        pytest.fail(str(exc))
 
 
 def _start(runtime: ErlangRuntime, epmd: EpmdDaemon, ebin: Path) -> ErlangNode:
