@@ -92,7 +92,7 @@ class PyerlswToml(BaseModel):
     log_level: str | None = None
     switch: dict[str, Any] = Field(default_factory=dict)
     devices: dict[str, dict[str, str]] = Field(default_factory=dict)
-    asterisk: AsteriskSettings = Field(default_factory=AsteriskSettings)
+    asterisk: AsteriskSettings = Field(default_factory=lambda: AsteriskSettings())
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ def _erlang_event(
         source = f"embedded {ERLANG_EVENT_CONF}"
     data = tree.get(ERLANG_EVENT_CONF)
     if data is None:
-        return ErlangEventConfig(), "built-in defaults"
+        return ErlangEventConfig.model_validate({}), "built-in defaults"
     try:
         return parse_config(data, source), source
     except ConfigError as exc:
