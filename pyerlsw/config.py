@@ -70,10 +70,10 @@ class AsteriskSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    astdb: str = Field("astdb.sqlite3", description="AstDB SQLite file")
-    spool_dir: str = Field("spool/outgoing", description="call-file spool directory")
-    spool_done_dir: str = Field("spool/outgoing_done", description="archived call files")
-    spool: bool = Field(True, description="watch the spool directory for call files")
+    astdb: str = Field(default="astdb.sqlite3", description="AstDB SQLite file")
+    spool_dir: str = Field(default="spool/outgoing", description="call-file spool directory")
+    spool_done_dir: str = Field(default="spool/outgoing_done", description="archived call files")
+    spool: bool = Field(default=True, description="watch the spool directory for call files")
 
 
 class PyerlswToml(BaseModel):
