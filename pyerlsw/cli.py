@@ -21,7 +21,38 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pyerlsw {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start the node on the embedded default configuration")
+    cli = sub.add_parser("cli", help="run api commands on a running switch (like fs_cli -x)")
+    cli.add_argument("--node", default=None,
+                     help="switch node name (default: freeswitch@<short host>)")
+    cli.add_argument("--cookie", default=None,
+                     help="cookie (default: ~/.erlang.cookie, else ClueCon)")
+    cli.add_argument("--timeout", type=float, default=30.0, help="seconds to wait per command")
+    cli.add_argument("words", nargs="*", metavar="command",
+                     help="api command and arguments; none: a prompt")
     return parser
+
+
+async def _cli(args: argparse.Namespace) -> int:
+    from pyerlsw.cli_client import (
+        CliClient,
+        CliError,
+        default_cookie,
+        default_target,
+        interactive,
+    )
+
+    target = args.node or default_target()
+    cookie = args.cookie or default_cookie()
+    try:
+        async with CliClient(target, cookie, timeout=args.timeout) as client:
+            if not args.words:
+                return await interactive(client)
+            reply = await client.api(" ".join(args.words))
+    except CliError as exc:
+        print(f"-ERR {exc}", file=sys.stderr)
+        return 1
+    print(reply.text, end="" if reply.text.endswith("\n") else "\n")
+    return 0 if reply.ok and not reply.text.startswith("-ERR") else 1
 
 
 async def _run_forever() -> int:
@@ -41,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return asyncio.run(_run_forever())
+    if args.command == "cli":
+        return asyncio.run(_cli(args))
     return 2
 
 
