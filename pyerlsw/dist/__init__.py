@@ -31,6 +31,7 @@ from .handshake import (
     State,
     Status,
 )
+from .packet import EncodedTerm
 
 __all__ = [
     "DEFAULT_FLAGS",
@@ -41,6 +42,7 @@ __all__ = [
     "TICK",
     "DistConnection",
     "DistFlags",
+    "EncodedTerm",
     "FailureReason",
     "Handshake",
     "HandshakeComplete",

@@ -33,6 +33,7 @@ from pyerlsw.etf.limits import DEFAULT_LIMITS, DecodeLimits
 
 __all__ = [
     "PASS_THROUGH",
+    "EncodedTerm",
     "PacketCodec",
     "control_end",
     "decode_packet",
@@ -46,6 +47,24 @@ _U32: Final = struct.Struct(">I")
 _U16: Final = struct.Struct(">H")
 MAX_CACHED_HEADER: Final = 512
 """Longest control tuple (in bytes) the caches keep."""
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedTerm:
+    """A message payload that is already a complete external term (``term_to_binary``
+    output, starting with the version byte 131).
+
+    Put it where a control message carries its payload (``Send(to, EncodedTerm(b))``)
+    and the bytes are written as they are: one term encoded once can be sent to many
+    processes without encoding it again. The bytes are not checked here; a malformed
+    term makes the peer drop the connection, so only wrap what an encoder produced.
+    """
+
+    data: bytes
+
+    def __post_init__(self) -> None:
+        if not self.data or self.data[0] != 131:
+            raise ValueError("an EncodedTerm must start with the version byte 131")
 
 
 _IDENTITY_FIELDS: Final = frozenset(
@@ -161,6 +180,15 @@ def _payload_of(msg: ControlMessage) -> Term:
     return getattr(msg, msg.PAYLOAD or "")
 
 
+def _write_payload(payload: Term, out: bytearray) -> None:
+    """Append ``131 Payload``: an :class:`EncodedTerm` as it is, else encoded."""
+    if type(payload) is EncodedTerm:
+        out += payload.data
+    else:
+        out += b"\x83"
+        encode_into(payload, out)
+
+
 def write_frame(msg: ControlMessage, out: bytearray) -> None:
     """Append ``Len:32 · 112 · 131 Control · [131 Payload]`` for ``msg`` to ``out``.
 
@@ -171,8 +199,7 @@ def write_frame(msg: ControlMessage, out: bytearray) -> None:
     out += b"\x00\x00\x00\x00p"
     try:
         if _write_control(msg, out):
-            out += b"\x83"
-            encode_into(_payload_of(msg), out)
+            _write_payload(_payload_of(msg), out)
     except BaseException:
         del out[start:]
         raise
@@ -332,8 +359,7 @@ class PacketCodec:
             else:
                 out += header
             if plan.payload_field >= 0:
-                out += b"\x83"
-                encode_into(_payload_of(msg), out)
+                _write_payload(_payload_of(msg), out)
         except BaseException:
             del out[start:]
             raise

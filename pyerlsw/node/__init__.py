@@ -17,7 +17,7 @@ from .errors import (
     ProcessExited,
     RpcError,
 )
-from .node import Node
+from .node import Node, PeerInfo
 from .process import Process
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Node",
     "NodeConfig",
     "NodeError",
+    "PeerInfo",
     "Process",
     "ProcessExited",
     "RpcError",

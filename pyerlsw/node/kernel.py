@@ -86,8 +86,9 @@ class Kernel:
         return Reference(self.node_atom, self.creation,
                          (n & 0x3FFFF, (n >> 18) & 0xFFFFFFFF, self._ref_salt))
 
-    def spawn_process(self, handler: Callable[[Process, Term], None] | None = None) -> Process:
-        proc = Process(self, self.make_pid(), handler)
+    def spawn_process(self, handler: Callable[..., None] | None = None, *,
+                      with_sender: bool = False) -> Process:
+        proc = Process(self, self.make_pid(), handler, with_sender=with_sender)
         self.processes[proc.pid] = proc
         return proc
 
@@ -137,10 +138,13 @@ class Kernel:
 
     # ------------------------------------------------------------------ handlers
 
-    def run_handler(self, proc: Process, message: Term) -> None:
+    def run_handler(self, proc: Process, message: Term, sender: Pid | None = None) -> None:
         assert proc.handler is not None
         try:
-            proc.handler(proc, message)
+            if proc.with_sender:
+                proc.handler(proc, message, sender)
+            else:
+                proc.handler(proc, message)
         except Exception:
             log.exception("service %s failed on a message", proc.name or proc.pid)
 

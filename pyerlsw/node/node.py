@@ -20,13 +20,15 @@ import logging
 import os
 import shutil
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pyerlsw.dist import control as c
 from pyerlsw.dist.epmd import NODE_TYPE_NORMAL, NodeEntry
 from pyerlsw.dist.flags import DistFlags
 from pyerlsw.dist.handshake import Role, Status
-from pyerlsw.etf import Atom, ImproperList, Pid, Reference
+from pyerlsw.dist.packet import EncodedTerm
+from pyerlsw.etf import Atom, ImproperList, Pid, Reference, decode
 from pyerlsw.node import epmd_client
 from pyerlsw.node.config import NodeConfig
 from pyerlsw.node.epmd_server import EpmdServer
@@ -40,7 +42,7 @@ from pyerlsw.node.process import Process
 from pyerlsw.node.router import Router, UnregisteredHandler
 from pyerlsw.node.services import Services
 
-__all__ = ["Node"]
+__all__ = ["Node", "PeerInfo"]
 
 log = logging.getLogger("pyerlsw.node")
 
@@ -56,6 +58,21 @@ NODEDOWN = Atom("nodedown")
 NOCONNECTION = Atom("noconnection")
 SHUTDOWN = Atom("shutdown")
 NodeCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PeerInfo:
+    """A connected peer: its name, the remote ``(host, port)`` of the connection when
+    known, and whether the peer dialled us (``inbound``) or we dialled it."""
+
+    name: str
+    address: tuple[str, int] | None
+    inbound: bool
+
+
+def _local(message: Term) -> Term:
+    """A message as a local process receives it (pre-encoded payloads decoded)."""
+    return decode(message.data) if type(message) is EncodedTerm else message
 
 
 class Node:
@@ -252,15 +269,20 @@ class Node:
     # ------------------------------------------------------------------ processes
 
     def make_process(self, name: str | Atom | None = None,
-                     handler: Callable[[Process, Term], None] | None = None) -> Process:
+                     handler: Callable[..., None] | None = None, *,
+                     with_sender: bool = False) -> Process:
         """A new process (registered as ``name`` if given).
 
         Without ``handler`` it has a mailbox read with ``await process.receive()``.
         With ``handler``, every message is passed to ``handler(process, message)`` at
         once, synchronously and in arrival order (a *service*: no task, no queue);
-        exceptions it raises are logged. Links and monitors work the same for both.
+        exceptions it raises are logged. With ``with_sender=True`` the handler is
+        called as ``handler(process, message, sender)``: the sending pid when the
+        transport carries it (registered sends, pid sends from peers that negotiated
+        SEND_SENDER, which OTP always does, local sends), else ``None``. Links and
+        monitors work the same for every kind.
         """
-        proc = self.kernel.spawn_process(handler)
+        proc = self.kernel.spawn_process(handler, with_sender=with_sender)
         if name is not None:
             try:
                 self.kernel.register(proc, Atom(name) if isinstance(name, str) else name)
@@ -270,10 +292,11 @@ class Node:
         return proc
 
     def register(self, name: str | Atom,
-                 handler: Callable[[Process, Term], None] | None = None) -> Process:
+                 handler: Callable[..., None] | None = None, *,
+                 with_sender: bool = False) -> Process:
         """A new process registered as ``name`` (``{name, node} ! Msg`` reaches it);
-        ``handler`` as for :meth:`make_process`."""
-        return self.make_process(name, handler)
+        ``handler`` and ``with_sender`` as for :meth:`make_process`."""
+        return self.make_process(name, handler, with_sender=with_sender)
 
     def unregister(self, name: str | Atom) -> None:
         self.kernel.unregister(Atom(name) if isinstance(name, str) else name)
@@ -329,6 +352,8 @@ class Node:
         ``dest``: a :class:`Pid` or :class:`Process`; a registered name (``Atom`` or
         ``str``, local only); ``(name, node)``; or an alias :class:`Reference`.
         ``sender`` is the pid the peer sees as the sender (default: ``net_kernel``).
+        ``message`` may be a :class:`~pyerlsw.dist.EncodedTerm`: its bytes go out as
+        they are (encode once, send to many); a local receiver gets it decoded.
 
         Raises:
             NodeError: a local registered name that does not exist.
@@ -342,7 +367,7 @@ class Node:
             if dest.node == kernel.node_atom:
                 proc = kernel.processes.get(dest)
                 if proc is not None:
-                    proc.deliver(message)
+                    proc.deliver(_local(message), sender)
                 return
             link = self.peers.connected_link(dest.node.name)
             if link is not None:  # the common case, without a closure
@@ -356,14 +381,14 @@ class Node:
             proc = kernel.names.get(Atom(dest) if kind is str else dest)
             if proc is None:
                 raise NodeError(f"no process is registered as {dest}")
-            proc.deliver(message)
+            proc.deliver(_local(message), sender)
         elif kind is tuple and len(dest) == 2:
             name = dest[0] if type(dest[0]) is Atom else Atom(dest[0])
             node = str(dest[1])
             if node == self.name:
                 proc = kernel.names.get(name)
                 if proc is not None:
-                    proc.deliver(message)
+                    proc.deliver(_local(message), sender)
                 return
             frm = sender or self._default_sender()
             link = self.peers.connected_link(node)
@@ -376,7 +401,7 @@ class Node:
             if dest.node == kernel.node_atom:
                 proc = kernel.aliases.get(dest)
                 if proc is not None:
-                    proc.deliver(message)
+                    proc.deliver(_local(message), sender)
                 return
             frm = sender or self._default_sender()
             alias: Reference = dest
@@ -502,6 +527,15 @@ class Node:
     def nodes(self) -> list[str]:
         """Names of the connected peers."""
         return self.peers.connected()
+
+    def peer_info(self, node: str) -> PeerInfo | None:
+        """Who ``node`` is on the wire (``None`` when not connected)."""
+        link = self.peers.connected_link(node)
+        if link is None:
+            return None
+        raw = link.transport.get_extra_info("peername") if link.transport else None
+        address = (str(raw[0]), int(raw[1])) if isinstance(raw, tuple) and len(raw) >= 2 else None
+        return PeerInfo(node, address, link.role is Role.ACCEPTOR)
 
     def monitor_nodes(self, process: Process, enable: bool = True) -> None:
         """Deliver ``('nodeup', Node)`` / ``('nodedown', Node)`` to ``process``."""

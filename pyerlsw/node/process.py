@@ -89,16 +89,19 @@ class Process:
         "task",
         "trap_exit",
         "watchers",
+        "with_sender",
     )
 
     def __init__(self, kernel: Kernel, pid: Pid,
-                 handler: Callable[[Process, Term], None] | None = None) -> None:
+                 handler: Callable[..., None] | None = None, *,
+                 with_sender: bool = False) -> None:
         self._kernel = kernel
         self.pid = pid
         self.name: Atom | None = None
         self.trap_exit = False
         self.exit_reason: Term = None
         self.handler = handler
+        self.with_sender = with_sender
         self.task: asyncio.Task[Any] | None = None
         self._mailbox: collections.deque[Term] = collections.deque()
         self._waiter: asyncio.Future[None] | None = None
@@ -128,12 +131,15 @@ class Process:
         """Number of messages waiting in the mailbox."""
         return len(self._mailbox)
 
-    def deliver(self, message: Term) -> None:
-        """Put ``message`` in the mailbox (or hand it to the handler). Internal."""
+    def deliver(self, message: Term, sender: Pid | None = None) -> None:
+        """Put ``message`` in the mailbox (or hand it to the handler). Internal.
+
+        ``sender`` is the sending pid when known (REG_SEND, SEND_SENDER, local sends);
+        only a service made with ``with_sender=True`` sees it."""
         if self.exit_reason is not None:
             return
         if self.handler is not None:
-            self._kernel.run_handler(self, message)
+            self._kernel.run_handler(self, message, sender)
             return
         mailbox = self._mailbox
         mailbox.append(message)

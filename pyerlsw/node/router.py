@@ -39,7 +39,7 @@ class Router:
         k = kernel
         self._table: dict[type, Callable[[str, Any], None]] = {
             c.Send: self._send, c.SendTT: self._send,
-            c.SendSender: self._send, c.SendSenderTT: self._send,
+            c.SendSender: self._send_sender, c.SendSenderTT: self._send_sender,
             c.RegSend: self._reg_send, c.RegSendTT: self._reg_send,
             c.AliasSend: self._alias_send, c.AliasSendTT: self._alias_send,
             c.Link: lambda _, m: k.on_link(m.from_pid, m.to_pid),
@@ -65,15 +65,20 @@ class Router:
 
     # ------------------------------------------------------------------ messages
 
-    def _send(self, peer: str, msg: c.Send | c.SendSender) -> None:
+    def _send(self, peer: str, msg: c.Send) -> None:
         proc = self.kernel.processes.get(msg.to_pid)
         if proc is not None:
             proc.deliver(msg.message)
 
+    def _send_sender(self, peer: str, msg: c.SendSender) -> None:
+        proc = self.kernel.processes.get(msg.to_pid)
+        if proc is not None:
+            proc.deliver(msg.message, msg.from_pid)
+
     def _reg_send(self, peer: str, msg: c.RegSend) -> None:
         proc = self.kernel.names.get(msg.to_name)
         if proc is not None:
-            proc.deliver(msg.message)
+            proc.deliver(msg.message, msg.from_pid)
         elif self.unregistered is not None:
             try:
                 self.unregistered(msg.to_name, msg.from_pid, msg.message)
@@ -85,7 +90,7 @@ class Router:
     def _alias_send(self, peer: str, msg: c.AliasSend) -> None:
         proc = self.kernel.aliases.get(msg.alias)
         if proc is not None:
-            proc.deliver(msg.message)
+            proc.deliver(msg.message, msg.from_pid)
 
     # ------------------------------------------------------------------ signals
 

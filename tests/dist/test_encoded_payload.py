@@ -1,0 +1,31 @@
+"""A pre-encoded payload (EncodedTerm) frames exactly like the term it holds."""
+
+from __future__ import annotations
+
+from pyerlsw.dist import control as c
+from pyerlsw.dist.packet import EncodedTerm, PacketCodec, decode_packet, write_frame
+from pyerlsw.etf import Atom, Pid, encode
+
+FROM = Pid(Atom("a@h"), 1, 0, 3)
+TO = Pid(Atom("b@h"), 7, 0, 5)
+TERM = (Atom("event"), [b"uuid", (b"Event-Name", b"API")])
+
+
+def test_write_frame_is_byte_identical() -> None:
+    for make in (lambda p: c.SendSender(FROM, TO, p), lambda p: c.Send(TO, p),
+                 lambda p: c.RegSend(FROM, Atom("x"), p)):
+        plain, raw = bytearray(), bytearray()
+        write_frame(make(TERM), plain)
+        write_frame(make(EncodedTerm(encode(TERM))), raw)
+        assert raw == plain
+        assert decode_packet(bytes(raw[4:])) == make(TERM)
+
+
+def test_codec_with_cached_header_is_byte_identical() -> None:
+    codec = PacketCodec()
+    plain, raw = bytearray(), bytearray()
+    payload = EncodedTerm(encode(TERM))
+    for _ in range(3):  # the first write fills the header cache, the others use it
+        codec.write(c.SendSender(FROM, TO, TERM), plain)
+        codec.write(c.SendSender(FROM, TO, payload), raw)
+    assert raw == plain
