@@ -24,14 +24,13 @@ is a body. Log messages always use charlists (§6).
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from pyerlsw.etf import fragments
 from pyerlsw.etf.terms import Atom, Term
 
-from . import wire
 from .eventnames import lookup_event_type
 from .loglevels import level_name
 from .text import Encoding, ascii_lower, text_term, to_c_bytes, url_decode
@@ -44,17 +43,15 @@ __all__ = [
     "format_log_line",
 ]
 
-_PAIR = wire.tuple_header(2)
-_EVENT = wire.atom("event")
+_PAIR = fragments.tuple_header(2)
+_EVENT = fragments.atom("event")
 _EVENT_TUPLE = _PAIR + _EVENT
-_CALL_TUPLE = wire.VERSION + _PAIR + wire.atom("call")
-_CALL_EVENT_TUPLE = wire.VERSION + _PAIR + wire.atom("call_event")
-_UNDEFINED = wire.atom("undefined")
+_CALL_TUPLE = fragments.VERSION + _PAIR + fragments.atom("call")
+_CALL_EVENT_TUPLE = fragments.VERSION + _PAIR + fragments.atom("call_event")
+_UNDEFINED = fragments.atom("undefined")
 _BODY_NAME = b"body"
 
 
-_U16 = struct.Struct(">H").pack
-_U32 = struct.Struct(">I").pack
 
 
 def _c_text(text: str) -> bytes:
@@ -71,20 +68,9 @@ def _value_bytes(text: str) -> bytes:
     return data
 
 
-def _charlist(data: bytes) -> bytes:
-    size = len(data)
-    if 0 < size <= 65535:
-        return b"k" + _U16(size) + data
-    return wire.text(data, False)
-
-
 def _pair_bytes(name: bytes, value: bytes, binary: bool) -> bytes:
     """``{Name, Value}`` (names and values already C bytes)."""
-    if binary:
-        return b"h\x02m" + _U32(len(name)) + name + b"m" + _U32(len(value)) + value
-    if 0 < len(name) <= 65535 and 0 < len(value) <= 65535:
-        return b"h\x02k" + _U16(len(name)) + name + b"k" + _U16(len(value)) + value
-    return _PAIR + _charlist(name) + _charlist(value)
+    return fragments.text_pair(name, value, charlist=not binary)
 
 
 class _Derive:
@@ -173,18 +159,18 @@ class PreparedEvent:
             return found
         binary = encoding is Encoding.BINARY
         count = len(self._headers) + 1 + (self._body is not None)
-        parts = [wire.list_header(count)]
+        parts = [fragments.list_header(count)]
         uuid = self.unique_id
         if uuid is None:
             parts.append(_UNDEFINED)
         else:
-            parts.append(wire.text(_c_text(uuid), binary))
+            parts.append(fragments.text(_c_text(uuid), charlist=not binary))
         parts.extend(
             _pair_bytes(_c_text(name), _value_bytes(value), binary) for name, value in self._headers
         )
         if self._body is not None:
             parts.append(_pair_bytes(_BODY_NAME, _c_text(self._body), binary))
-        parts.append(wire.NIL)
+        parts.append(fragments.NIL)
         encoded = b"".join(parts)
         self._cache[("list", encoding)] = encoded
         return encoded
@@ -201,7 +187,7 @@ class PreparedEvent:
         """``{event, [...]}`` as a complete external term (starts with 131)."""
         found = self._cache.get(("payload", encoding))
         if found is None:
-            found = wire.VERSION + self.event_body(encoding)
+            found = fragments.VERSION + self.event_body(encoding)
             self._cache[("payload", encoding)] = found
         return found
 
@@ -268,10 +254,12 @@ class FetchRequest:
 
     def payload(self, encoding: Encoding) -> bytes:
         """The message as a complete external term."""
-        binary = encoding is Encoding.BINARY
-        parts = [wire.VERSION, wire.tuple_header(7), wire.atom("fetch"), wire.atom(self.section)]
-        parts.extend(wire.text(to_c_bytes(field), binary) for field in self._fields())
-        parts.append(self.params.list_body(encoding) if self.params is not None else wire.NIL)
+        charlist = encoding is not Encoding.BINARY
+        parts = [fragments.VERSION, fragments.tuple_header(7), fragments.atom("fetch"),
+                 fragments.atom(self.section)]
+        parts.extend(fragments.text(to_c_bytes(field), charlist=charlist)
+                     for field in self._fields())
+        parts.append(self.params.list_body(encoding) if self.params is not None else fragments.NIL)
         return b"".join(parts)
 
     def term(self, encoding: Encoding) -> tuple[Term, ...]:
@@ -339,17 +327,18 @@ class PreparedLog:
         """The ``{log, [...]}`` message as a complete external term."""
         if self._payload is None:
             r = self.record
-            level = wire.integer(r.level)
+            level = fragments.integer(r.level)
             parts = [
-                wire.VERSION, _PAIR, wire.atom("log"), wire.list_header(7),
-                _PAIR, wire.atom("level"), level,
-                _PAIR, wire.atom("text_channel"), level,
-                _PAIR, wire.atom("file"), wire.text(to_c_bytes(r.file), False),
-                _PAIR, wire.atom("func"), wire.text(to_c_bytes(r.func), False),
-                _PAIR, wire.atom("line"), wire.integer(r.line),
-                _PAIR, wire.atom("data"), wire.text(to_c_bytes(r.data), False),
-                _PAIR, wire.atom("user_data"), wire.text(to_c_bytes(r.user_data or ""), False),
-                wire.NIL,
+                fragments.VERSION, _PAIR, fragments.atom("log"), fragments.list_header(7),
+                _PAIR, fragments.atom("level"), level,
+                _PAIR, fragments.atom("text_channel"), level,
+                _PAIR, fragments.atom("file"), fragments.text(to_c_bytes(r.file), charlist=True),
+                _PAIR, fragments.atom("func"), fragments.text(to_c_bytes(r.func), charlist=True),
+                _PAIR, fragments.atom("line"), fragments.integer(r.line),
+                _PAIR, fragments.atom("data"), fragments.text(to_c_bytes(r.data), charlist=True),
+                _PAIR, fragments.atom("user_data"),
+                fragments.text(to_c_bytes(r.user_data or ""), charlist=True),
+                fragments.NIL,
             ]  # fmt: skip
             self._payload = b"".join(parts)
         return self._payload
