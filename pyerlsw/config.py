@@ -92,7 +92,7 @@ class PyerlswToml(BaseModel):
     log_level: str | None = None
     switch: dict[str, Any] = Field(default_factory=dict)
     devices: dict[str, dict[str, str]] = Field(default_factory=dict)
-    asterisk: AsteriskSettings = Field(default_factory=lambda: AsteriskSettings())
+    asterisk: AsteriskSettings = Field(default_factory=AsteriskSettings)
 
 
 @dataclass(frozen=True)
