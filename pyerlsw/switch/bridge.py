@@ -59,14 +59,13 @@ class Bridge:
         for me, other, kind in ((a, b, "originatee"), (b, a, "originator")):
             me.bridge = self
             ch = me.channel
-            ch.other_type = kind
-            ch.other_profile = other.channel.profile
+            ch.set_other(kind, other.channel)
             ch.set_variable("bridge_to", other.uuid)
             ch.set_variable("bridge_channel", other.channel.name)
             ch.set_variable("bridge_uuid", other.uuid)
             ch.set_variable("signal_bond", other.uuid)
             ch.set_variable("last_bridge_to", other.uuid)
-            ch.update_profile(bridged=now_us)
+            ch.stamp(bridged=now_us)
             me.watchers.append(other.wake)
         a.channel.fire("CHANNEL_BRIDGE", pre=self._ids())
         a.poke()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pyerlsw.switch.causes import cause_name
 from pyerlsw.switch.eventdata import DEFAULT_CODEC, ChannelSnapshot, CodecInfo
 from pyerlsw.switch.events import Event, Header, Origin
-from pyerlsw.switch.profile import CallerProfile
+from pyerlsw.switch.profile import CallerProfile, ChannelTimes
 from pyerlsw.switch.states import (
     EVENTS_WITH_VARIABLES,
     CallState,
@@ -91,12 +91,14 @@ class Channel:
         "name",
         "on_change",
         "other_profile",
+        "other_times",
         "other_type",
         "profile",
         "ring_ready",
         "running_state",
         "state",
         "state_hooks",
+        "times",
         "uuid",
     )
 
@@ -108,6 +110,7 @@ class Channel:
         name: str,
         direction: str,
         profile: CallerProfile,
+        times: ChannelTimes | None = None,
         variables: Mapping[str, str] | None = None,
     ) -> None:
         self._switch = switch
@@ -116,6 +119,7 @@ class Channel:
         self.direction = direction
         self.profile = profile
         self.initial_profile = profile
+        self.times = times or ChannelTimes()
         self._vars: dict[str, str] = dict(variables) if variables else {}
         self._vars_view: Mapping[str, str] | None = None
         self.state = ChannelState.CS_NEW
@@ -128,11 +132,12 @@ class Channel:
         self.codec: CodecInfo | None = None
         self.other_type: str | None = None
         self.other_profile: CallerProfile | None = None
+        self.other_times: ChannelTimes | None = None
         self.flags: set[str] = set()
         self.current_application = ""
         self.current_application_data = ""
         self.external_id: str | None = None
-        self.created_epoch = profile.created // 1_000_000
+        self.created_epoch = self.times.created // 1_000_000
         self.on_change: Callable[[], None] | None = None
         self.state_hooks: list[StateHook] = []
 
@@ -174,6 +179,20 @@ class Channel:
         """Replace the caller profile with one carrying ``changes``."""
         self.profile = self.profile.replace(**changes)
 
+    def stamp(self, **changes: int) -> None:
+        """Record times (``answered=...`` microseconds) in :attr:`times`."""
+        self.times = self.times._replace(**changes)
+
+    def set_other(self, kind: str | None, other: Channel | None) -> None:
+        """Set (or with None, clear) the partner profile shown as ``Other-Leg-*``:
+        ``kind`` is ``originator`` or ``originatee``."""
+        if kind is None or other is None:
+            self.other_type = self.other_profile = self.other_times = None
+        else:
+            self.other_type = kind
+            self.other_profile = other.profile
+            self.other_times = other.times
+
     def _now_us(self) -> int:
         return int(self._switch.clock.now() * 1_000_000)
 
@@ -195,25 +214,28 @@ class Channel:
 
     def snapshot(self, with_variables: bool) -> ChannelSnapshot:
         """The channel as it is now, for an event."""
+        get = self._vars.get
         return ChannelSnapshot(
-            uuid=self.uuid,
-            name=self.name,
-            direction=self.direction,
-            running_state=self.running_state,
-            state=self.state,
-            call_state=self.call_state,
-            answer_state=self.answer_state,
-            hit_dialplan=self.direction == "inbound" or "dialplan" in self.flags,
-            call_uuid=self.call_uuid,
-            hangup_cause=self.hangup_cause,
-            codec=self.codec,
-            profile=self.profile,
-            other_type=self.other_type,
-            other_profile=self.other_profile,
-            variables=self.variables if with_variables else None,
-            presence_id=self._vars.get("presence_id"),
-            presence_data=self._vars.get("presence_data"),
-            external_id=self.external_id,
+            self.uuid,
+            self.name,
+            self.direction,
+            self.running_state,
+            self.state,
+            self.call_state,
+            self.answer_state,
+            self.direction == "inbound" or "dialplan" in self.flags,
+            get("call_uuid") or self.uuid,
+            self.hangup_cause,
+            self.codec,
+            self.profile,
+            self.times,
+            self.other_type,
+            self.other_profile,
+            self.other_times,
+            self.variables if with_variables else None,
+            get("presence_id"),
+            get("presence_data"),
+            self.external_id,
         )
 
     def make_event(
@@ -314,7 +336,7 @@ class Channel:
         if not self.ready or self.ring_ready or self.answered:
             return False
         self.ring_ready = True
-        self.update_profile(progress=self._now_us())
+        self.stamp(progress=self._now_us())
         self.fire("CHANNEL_PROGRESS")
         if self.call_state in (CallState.DOWN, CallState.DIALING):
             self.set_call_state(CallState.RINGING)
@@ -327,7 +349,7 @@ class Channel:
             return False
         self.early_media = True
         self.codec = self.codec or DEFAULT_CODEC
-        self.update_profile(progress_media=self._now_us())
+        self.stamp(progress_media=self._now_us())
         self.fire("CHANNEL_PROGRESS_MEDIA")
         self.set_call_state(CallState.EARLY)
         self._changed()
@@ -339,7 +361,7 @@ class Channel:
             return False
         self.answered = True
         self.codec = self.codec or DEFAULT_CODEC
-        self.update_profile(answered=self._now_us())
+        self.stamp(answered=self._now_us())
         self.fire("CHANNEL_ANSWER")
         self.set_call_state(CallState.ACTIVE)
         self._changed()
@@ -355,7 +377,7 @@ class Channel:
         self._vars["hangup_cause"] = cause_name(cause)
         self._vars["hangup_cause_q850"] = str(cause)
         self._vars_view = None
-        self.update_profile(hungup=self._now_us())
+        self.stamp(hungup=self._now_us())
         self.fire("CHANNEL_HANGUP")
         self.set_call_state(CallState.HANGUP)
         self._changed()

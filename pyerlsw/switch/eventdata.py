@@ -1,18 +1,20 @@
 """Channel data on events (``switch_channel_event_set_data``), captured as a snapshot.
 
 When a channel fires an event the core takes a :class:`ChannelSnapshot`: the few values
-that change (states, cause, flags) plus references to the immutable caller profiles and
-to a copy-on-write view of the variables. Rendering into headers happens only when a
-consumer reads the event.
+that change (states, cause, flags) plus references to the immutable caller profiles,
+times and a copy-on-write view of the variables. It is a named tuple because a call
+takes a couple of dozen of them and construction cost matters; rendering into headers
+happens only when a consumer reads the event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pyerlsw.switch.causes import cause_name
-from pyerlsw.switch.profile import CallerProfile, Header
+from pyerlsw.switch.profile import CallerProfile, ChannelTimes, Header
 from pyerlsw.switch.states import CallState, ChannelState
 
 __all__ = ["ChannelSnapshot", "CodecInfo"]
@@ -30,8 +32,7 @@ class CodecInfo:
 DEFAULT_CODEC = CodecInfo()
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelSnapshot:
+class ChannelSnapshot(NamedTuple):
     """A channel as it was when an event was fired."""
 
     uuid: str
@@ -46,8 +47,10 @@ class ChannelSnapshot:
     hangup_cause: int | None
     codec: CodecInfo | None
     profile: CallerProfile
+    times: ChannelTimes
     other_type: str | None
     other_profile: CallerProfile | None
+    other_times: ChannelTimes | None
     variables: Mapping[str, str] | None
     presence_id: str | None = None
     presence_data: str | None = None
@@ -86,10 +89,10 @@ class ChannelSnapshot:
                 ("Channel-Write-Codec-Rate", rate),
                 ("Channel-Write-Codec-Bit-Rate", bits),
             ]
-        out += self.profile.headers(profile_prefix)
+        out += self.profile.headers(profile_prefix, self.times)
         if self.other_type is not None and self.other_profile is not None:
             out.append(("Other-Type", self.other_type))
-            out += self.other_profile.headers("Other-Leg")
+            out += self.other_profile.headers("Other-Leg", self.other_times)
         if self.variables:
             out += [(f"variable_{key}", value) for key, value in self.variables.items()]
         return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -29,6 +29,7 @@ __all__ = [
     "Event",
     "Header",
     "Origin",
+    "event_filter",
     "event_type_name",
     "headers_with_deletions",
 ]
@@ -215,6 +216,35 @@ class Event:
             parts.append(f"  <body>{escape(self.body)}</body>\n")
         parts.append("</event>\n")
         return "".join(parts)
+
+
+def event_filter(
+    names: Iterable[str] = (),
+    subclass: str | Iterable[str] | None = None,
+    uuid: str | None = None,
+    predicate: Callable[[Event], bool] | None = None,
+) -> Callable[[Event], bool] | None:
+    """A bus filter: events whose type is in ``names`` (case-insensitive; empty or
+    containing ``ALL`` means every type), CUSTOM ones restricted to ``subclass``, channel
+    events of ``uuid`` only, passing ``predicate``. None when it would accept all."""
+    upper = {n.upper() for n in names}
+    wanted = upper if upper and "ALL" not in upper else None
+    subs: set[str] | None = None
+    if subclass is not None:
+        subs = {subclass} if isinstance(subclass, str) else set(subclass)
+    if wanted is None and subs is None and uuid is None and predicate is None:
+        return None
+
+    def accept(event: Event) -> bool:
+        if wanted is not None and event.name not in wanted:
+            return False
+        if subs is not None and event.name == "CUSTOM" and event.subclass not in subs:
+            return False
+        if uuid is not None and event.unique_id != uuid:
+            return False
+        return predicate is None or predicate(event)
+
+    return accept
 
 
 def header_pairs(pairs: Sequence[tuple[object, object]]) -> tuple[Header, ...]:

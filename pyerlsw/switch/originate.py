@@ -206,10 +206,8 @@ def _record(
         winner.channel.flags.discard("originating")
         ch.set_variable("originate_disposition", "SUCCESS")
         ch.set_variable("DIALSTATUS", "SUCCESS")
-        ch.other_type = "originatee"
-        ch.other_profile = winner.channel.profile
-        winner.channel.other_type = "originator"
-        winner.channel.other_profile = ch.profile
+        ch.set_other("originatee", winner.channel)
+        winner.channel.set_other("originator", ch)
     else:
         name = cause_name(cause if cause is not None else CAUSES["NORMAL_CLEARING"])
         ch.set_variable("originate_disposition", name)

@@ -1,10 +1,10 @@
-"""Caller profiles: who is calling whom, and when things happened to the channel.
+"""Caller profiles (who is calling whom) and channel times (when things happened).
 
-A :class:`CallerProfile` is an immutable value (a new one replaces the old on every
-change), so an event can keep a reference to the profile it describes instead of
-copying it. :meth:`CallerProfile.headers` renders it the way
-``switch_caller_profile_event_set_data`` does, under a prefix such as ``Caller``,
-``Other-Leg`` or ``Channel``.
+Both are immutable values: a new one replaces the old on every change, so an event can
+keep references to the ones it describes instead of copying them. They are separate
+because times change several times per call while the profile rarely does.
+:meth:`CallerProfile.headers` renders both the way ``switch_caller_profile_event_set_data``
+does, under a prefix such as ``Caller``, ``Other-Leg`` or ``Channel``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
-__all__ = ["CallerProfile", "Header"]
+__all__ = ["CallerProfile", "ChannelTimes", "Header"]
 
 Header = tuple[str, str]
 
@@ -41,19 +42,39 @@ _TEXT_FIELDS: tuple[tuple[str, str], ...] = (
     ("Profile-Index", "profile_index"),
 )
 
-_TIME_FIELDS: tuple[tuple[str, str], ...] = (
-    ("Profile-Created-Time", "profile_created"),
-    ("Channel-Created-Time", "created"),
-    ("Channel-Answered-Time", "answered"),
-    ("Channel-Progress-Time", "progress"),
-    ("Channel-Progress-Media-Time", "progress_media"),
-    ("Channel-Hangup-Time", "hungup"),
-    ("Channel-Transfer-Time", "transferred"),
-    ("Channel-Resurrect-Time", "resurrected"),
-    ("Channel-Bridged-Time", "bridged"),
-    ("Channel-Last-Hold", "last_hold"),
-    ("Channel-Hold-Accum", "hold_accum"),
+_TIME_HEADERS: tuple[str, ...] = (
+    "Profile-Created-Time",
+    "Channel-Created-Time",
+    "Channel-Answered-Time",
+    "Channel-Progress-Time",
+    "Channel-Progress-Media-Time",
+    "Channel-Hangup-Time",
+    "Channel-Transfer-Time",
+    "Channel-Resurrect-Time",
+    "Channel-Bridged-Time",
+    "Channel-Last-Hold",
+    "Channel-Hold-Accum",
 )
+
+
+class ChannelTimes(NamedTuple):
+    """When things happened to a channel, in microseconds since the epoch (0 = never);
+    field order is the header order."""
+
+    profile_created: int = 0
+    created: int = 0
+    answered: int = 0
+    progress: int = 0
+    progress_media: int = 0
+    hungup: int = 0
+    transferred: int = 0
+    resurrected: int = 0
+    bridged: int = 0
+    last_hold: int = 0
+    hold_accum: int = 0
+
+
+_NO_TIMES = ChannelTimes()
 
 #: FreeSWITCH caller-field names (``${destination_number}``, dialplan conditions)
 #: -> attribute.
@@ -84,7 +105,7 @@ FIELD_NAMES: MappingProxyType[str, str] = MappingProxyType(
 
 @dataclass(frozen=True, slots=True)
 class CallerProfile:
-    """A channel's caller profile. Times are microseconds since the epoch, 0 = never."""
+    """A channel's caller profile (FreeSWITCH's ``switch_caller_profile_t`` fields)."""
 
     uuid: str = ""
     direction: str = "inbound"
@@ -107,17 +128,6 @@ class CallerProfile:
     rdnis: str = ""
     chan_name: str = ""
     profile_index: str = "1"
-    profile_created: int = 0
-    created: int = 0
-    answered: int = 0
-    progress: int = 0
-    progress_media: int = 0
-    hungup: int = 0
-    transferred: int = 0
-    resurrected: int = 0
-    bridged: int = 0
-    last_hold: int = 0
-    hold_accum: int = 0
     screen_bit: bool = True
     privacy_hide_name: bool = False
     privacy_hide_number: bool = False
@@ -134,8 +144,9 @@ class CallerProfile:
         value: str = getattr(self, attr)
         return value
 
-    def headers(self, prefix: str) -> list[Header]:
-        """The profile as event headers ``<prefix>-<Field>``."""
+    def headers(self, prefix: str, times: ChannelTimes | None = None) -> list[Header]:
+        """The profile (and ``times``; all zero when None) as event headers
+        ``<prefix>-<Field>``."""
         out: list[Header] = [
             (f"{prefix}-Direction", self.direction),
             (f"{prefix}-Logical-Direction", self.logical_direction),
@@ -144,8 +155,11 @@ class CallerProfile:
             value = getattr(self, attr)
             if value:
                 out.append((f"{prefix}-{suffix}", value))
-        for suffix, attr in _TIME_FIELDS:
-            out.append((f"{prefix}-{suffix}", str(getattr(self, attr))))
+        stamps = times or _NO_TIMES
+        out += [
+            (f"{prefix}-{suffix}", str(value))
+            for suffix, value in zip(_TIME_HEADERS, stamps, strict=True)
+        ]
         out.append((f"{prefix}-Screen-Bit", "true" if self.screen_bit else "false"))
         out.append((f"{prefix}-Privacy-Hide-Name", "true" if self.privacy_hide_name else "false"))
         out.append(

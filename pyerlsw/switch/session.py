@@ -54,6 +54,28 @@ class EndpointDriver:
 class Session:
     """One channel's task, command queue and dialplan position."""
 
+    __slots__ = (
+        "_commands",
+        "_pending_extension",
+        "_redirected",
+        "_soft_locks",
+        "_task",
+        "_wakeup",
+        "break_requested",
+        "bridge",
+        "channel",
+        "destroyed",
+        "driver",
+        "extension",
+        "extension_position",
+        "hangup_hooks",
+        "originator",
+        "private",
+        "switch",
+        "transfers",
+        "watchers",
+    )
+
     def __init__(
         self,
         switch: Switch,
@@ -155,8 +177,31 @@ class Session:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+    async def until(self, predicate: Callable[[], bool], timeout: float | None = None) -> bool:
+        """Wait, from any task, until ``predicate()`` is true (re-checked whenever the
+        session changes) or ``timeout`` seconds pass; returns the predicate's value.
+        Also returns when the session is destroyed."""
+        if predicate():
+            return True
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def check() -> None:
+            if not fut.done() and (predicate() or self.destroyed.done()):
+                fut.set_result(None)
+
+        self.watchers.append(check)
+        self.destroyed.add_done_callback(lambda _: check())
+        try:
+            await self.switch.clock.wait(fut, timeout)
+        finally:
+            if check in self.watchers:
+                self.watchers.remove(check)
+        return predicate()
+
     async def wait(self, timeout: float | None = None) -> None:
-        """Wait until something happens to this session or ``timeout`` seconds pass."""
+        """Wait until something happens to this session or ``timeout`` seconds pass.
+        Only for code running on the session's own task (applications); other tasks use
+        :meth:`until` or events."""
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
         self._wakeup = waiter
@@ -244,9 +289,9 @@ class Session:
             dialplan=dialplan,
             context=context,
             transfer_source=source,
-            transferred=now_us,
             profile_index=str(int(profile.profile_index or "1") + 1),
         )
+        ch.stamp(transferred=now_us)
         ch.set_variable("transfer_source", source)
         ch.set_variable("max_forwards", None)
         self.extension = None

@@ -7,8 +7,13 @@ the cost does not grow with the call rate.
 from __future__ import annotations
 
 from collections import deque
+from typing import TYPE_CHECKING
 
-__all__ = ["SessionStats"]
+if TYPE_CHECKING:
+    from pyerlsw.switch.events import Header
+    from pyerlsw.switch.switch import Switch
+
+__all__ = ["SessionStats", "heartbeat_headers"]
 
 WINDOW = 300
 
@@ -60,3 +65,29 @@ class SessionStats:
 
     def peak_sps_5min(self) -> int:
         return max((b[1] for b in self._buckets), default=0)
+
+
+def heartbeat_headers(switch: Switch) -> tuple[Header, ...]:
+    """The headers of a HEARTBEAT event for ``switch`` now."""
+    from pyerlsw.switch.api.core import format_uptime
+
+    up = switch.uptime_us()
+    stats = switch.stats
+    config = switch.config
+    stats.observe(switch.clock.monotonic(), len(switch.sessions))
+    return (
+        ("Event-Info", "System Ready"),
+        ("Up-Time", format_uptime(up)),
+        ("FreeSWITCH-Version", config.effective_version_full),
+        ("Uptime-msec", str(up // 1000)),
+        ("Session-Count", str(len(switch.sessions))),
+        ("Max-Sessions", str(config.max_sessions)),
+        ("Session-Per-Sec", str(config.sessions_per_second)),
+        ("Session-Per-Sec-Last", str(stats.last_sps())),
+        ("Session-Per-Sec-Max", str(stats.peak_sps)),
+        ("Session-Per-Sec-FiveMin", str(stats.peak_sps_5min())),
+        ("Session-Since-Startup", str(stats.since_startup)),
+        ("Session-Peak-Max", str(stats.peak)),
+        ("Session-Peak-FiveMin", str(stats.peak_5min())),
+        ("Idle-CPU", f"{switch.idle_cpu:.6f}"),
+    )

@@ -21,7 +21,7 @@ import uuid as uuidlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from pyerlsw.switch.api import ApiRegistry, ApiResult
+from pyerlsw.switch.api import ApiRegistry, ApiResult, run_api, run_background
 from pyerlsw.switch.applications import ApplicationRegistry
 from pyerlsw.switch.bus import Bus, Stream
 from pyerlsw.switch.causes import CAUSES, parse_cause
@@ -36,20 +36,22 @@ from pyerlsw.switch.events import (
     Event,
     Header,
     Origin,
+    event_filter,
     event_type_name,
     headers_with_deletions,
 )
 from pyerlsw.switch.hooks import Hooks
 from pyerlsw.switch.logs import LogRecord
 from pyerlsw.switch.originate import OriginateError, originate
-from pyerlsw.switch.profile import CallerProfile
+from pyerlsw.switch.profile import CallerProfile, ChannelTimes
 from pyerlsw.switch.session import EndpointDriver, Session
-from pyerlsw.switch.stats import SessionStats
+from pyerlsw.switch.stats import SessionStats, heartbeat_headers
+from pyerlsw.switch.wiring import load_static_xml, register_builtins
+from pyerlsw.switch.xml.lookup import XmlLookup
 
 __all__ = ["Switch"]
 
 _CORE_ORIGIN: Origin = ("switch_core.c", "switch_core_init", 0)
-_API_ORIGIN: Origin = ("switch_loadable_module.c", "switch_api_execute", 2966)
 _LOG_ORIGIN = ("switch_core.c", "switch_log_printf", 0)
 
 
@@ -98,65 +100,20 @@ class Switch:
         self._jobs: set[asyncio.Task[Any]] = set()
 
         self.applications = ApplicationRegistry(self)
-        from pyerlsw.switch.applications import basic, calls, media
-
-        for module in (basic, media, calls):
-            module.register(self.applications)
         self.api_commands = ApiRegistry()
-        from pyerlsw.switch.api import channels, core, show
-
-        for api_module in (core, channels, show):
-            api_module.register(self.api_commands)
         self.endpoints = EndpointRegistry(config.technologies)
-        from pyerlsw.switch.endpoints.error import ErrorEndpoint
-        from pyerlsw.switch.endpoints.sim import SimEndpoint
-
-        self.endpoints.register(SimEndpoint())
-        self.endpoints.register(ErrorEndpoint())
         self.dialplans = DialplanRegistry()
-        self.xml = self._make_xml_lookup()
-        self._register_dialplan_engines()
-
-    # -- set-up -------------------------------------------------------------------------
-
-    def _load_static_xml(self) -> Any:
-        from pyerlsw.switch.xml.static import StaticXml
-
-        if self.config.xml_conf_dir:
-            return StaticXml.from_directory(self.config.xml_conf_dir, variables=self.globals)
-        return StaticXml.default(variables=self.globals)
-
-    def _make_xml_lookup(self) -> Any:
-        try:
-            from pyerlsw.switch.xml.lookup import XmlLookup
-
-            return XmlLookup(self._load_static_xml())
-        except ImportError:  # pragma: no cover - the XML layer ships with the package
-            return None
-
-    def _register_dialplan_engines(self) -> None:
-        try:
-            from pyerlsw.switch.dialplan.xml import XmlDialplan
-
-            self.dialplans.register(XmlDialplan(self.xml))
-        except ImportError:
-            pass
-        try:
-            from pyerlsw.switch.dialplan.inline import InlineDialplan
-
-            self.dialplans.register(InlineDialplan())
-        except ImportError:
-            pass
+        self.xml = XmlLookup(load_static_xml(self))
+        register_builtins(self)
 
     def reload_xml(self) -> str:
         """``reloadxml``: reload the static XML, fire RELOADXML; returns the message."""
         message = "Success"
-        if self.xml is not None:
-            try:
-                self.xml.replace_static(self._load_static_xml())
-            except Exception as exc:
-                message = str(exc) or exc.__class__.__name__
-                self.log(3, f"reloadxml failed: {message}\n")
+        try:
+            self.xml.replace_static(load_static_xml(self))
+        except Exception as exc:
+            message = str(exc) or exc.__class__.__name__
+            self.log(3, f"reloadxml failed: {message}\n")
         self.fire(self.new_event("RELOADXML", origin=("switch_xml.c", "switch_xml_open_root", 0)))
         return message
 
@@ -213,32 +170,13 @@ class Switch:
         return int((self.clock.monotonic() - self._started_mono) * 1_000_000)
 
     def _beat(self) -> None:
-        from pyerlsw.switch.api.core import format_uptime
-
         interval = self.config.heartbeat_interval
         if not self.running or not interval:
             return
-        up = self.uptime_us()
-        stats = self.stats
         self.fire(
             self.new_event(
                 "HEARTBEAT",
-                pre=(
-                    ("Event-Info", "System Ready"),
-                    ("Up-Time", format_uptime(up)),
-                    ("FreeSWITCH-Version", self.config.effective_version_full),
-                    ("Uptime-msec", str(up // 1000)),
-                    ("Session-Count", str(len(self.sessions))),
-                    ("Max-Sessions", str(self.config.max_sessions)),
-                    ("Session-Per-Sec", str(self.config.sessions_per_second)),
-                    ("Session-Per-Sec-Last", str(stats.last_sps())),
-                    ("Session-Per-Sec-Max", str(stats.peak_sps)),
-                    ("Session-Per-Sec-FiveMin", str(stats.peak_sps_5min())),
-                    ("Session-Since-Startup", str(stats.since_startup)),
-                    ("Session-Peak-Max", str(stats.peak)),
-                    ("Session-Peak-FiveMin", str(stats.peak_5min())),
-                    ("Idle-CPU", f"{self.idle_cpu:.6f}"),
-                ),
+                pre=heartbeat_headers(self),
                 origin=("switch_core.c", "send_heartbeat", 81),
             )
         )
@@ -288,23 +226,8 @@ class Switch:
         """A stream of later events: all of them, or those whose type is in ``names``
         (case-insensitive; ``ALL`` means all), CUSTOM ones restricted to ``subclass``,
         channel events of ``uuid`` only, and/or passing ``predicate``."""
-        upper = {n.upper() for n in names}
-        wanted = upper if upper and "ALL" not in upper else None
-        subs = None
-        if subclass is not None:
-            subs = {subclass} if isinstance(subclass, str) else set(subclass)
-
-        def accept(event: Event) -> bool:
-            if wanted is not None and event.name not in wanted:
-                return False
-            if subs is not None and event.name == "CUSTOM" and event.subclass not in subs:
-                return False
-            if uuid is not None and event.unique_id != uuid:
-                return False
-            return predicate is None or predicate(event)
-
-        plain = wanted is None and subs is None and uuid is None and predicate is None
-        return self.events.subscribe(None if plain else accept, maxsize=maxsize, name=name)
+        accept = event_filter(names, subclass, uuid, predicate)
+        return self.events.subscribe(accept, maxsize=maxsize, name=name)
 
     def send_event(
         self,
@@ -449,8 +372,6 @@ class Switch:
             source=source,
             context=context,
             chan_name=name,
-            profile_created=now_us,
-            created=now_us,
         )
         self._session_id += 1
         merged = {
@@ -462,7 +383,13 @@ class Switch:
         if variables:
             merged.update(variables)
         channel = Channel(
-            self, uuid, name=name, direction=direction, profile=profile, variables=merged
+            self,
+            uuid,
+            name=name,
+            direction=direction,
+            profile=profile,
+            times=ChannelTimes(profile_created=now_us, created=now_us),
+            variables=merged,
         )
         if originating:
             channel.flags.add("originating")
@@ -551,24 +478,7 @@ class Switch:
     ) -> ApiResult:
         """Run API command ``command`` with ``args`` (``api("show channels")`` works too)
         and return its output. Fires an API event for known commands."""
-        command = command.strip()
-        args = (args or "").strip()
-        if not args and " " in command:
-            command, _, args = command.partition(" ")
-            args = args.strip()
-        entry = self.api_commands.get(command)
-        if entry is None:
-            return ApiResult(f"{command}: Command not found!\n", found=False)
-        post: list[Header] = [("API-Command", command)]
-        if args:
-            post.append(("API-Command-Argument", args))
-        self.fire(self.new_event("API", pre=tuple(post), origin=_API_ORIGIN))
-        try:
-            output = await entry.function(self, args, session)
-        except Exception as exc:
-            self.log_exception(exc, f"api {command} failed")
-            output = f"-ERR {command} failed: {exc}\n"
-        return ApiResult(output)
+        return await run_api(self, command, args, session)
 
     def bgapi(
         self,
@@ -584,27 +494,10 @@ class Switch:
         output) is fired when it finishes, then ``on_done(job_uuid, result)`` is called.
         Returns the job UUID at once."""
         job = job_uuid or str(uuidlib.uuid4())
-
-        async def run() -> None:
-            result = await self.api(command, args)
-            output = result.output if result.found else f"{command}: Command not found!\n"
-            pre: list[Header] = [("Job-UUID", job), ("Job-Command", command)]
-            if args.strip():
-                pre.append(("Job-Command-Arg", args.strip()))
-            if job_successful_header:
-                pre.append(("Job-Successful", "true" if result.ok else "false"))
-            self.fire(
-                self.new_event(
-                    "BACKGROUND_JOB",
-                    pre=tuple(pre),
-                    body=output or "Command returned no output!",
-                    origin=("mod_commands.c", "bgapi_exec", 0),
-                )
-            )
-            if on_done is not None:
-                on_done(job, result)
-
-        task = asyncio.get_running_loop().create_task(run(), name=f"bgapi-{job}")
+        run = run_background(
+            self, command, args, job, on_done=on_done, job_successful_header=job_successful_header
+        )
+        task = asyncio.get_running_loop().create_task(run, name=f"bgapi-{job}")
         self._jobs.add(task)
         task.add_done_callback(self._jobs.discard)
         return job

@@ -18,7 +18,17 @@ if TYPE_CHECKING:
     from pyerlsw.switch.session import Session
     from pyerlsw.switch.switch import Switch
 
-__all__ = ["ApiCommand", "ApiFunction", "ApiRegistry", "ApiResult", "split_args"]
+__all__ = [
+    "ApiCommand",
+    "ApiFunction",
+    "ApiRegistry",
+    "ApiResult",
+    "run_api",
+    "run_background",
+    "split_args",
+]
+
+_API_ORIGIN = ("switch_loadable_module.c", "switch_api_execute", 2966)
 
 ApiFunction = Callable[["Switch", str, "Session | None"], Awaitable[str]]
 
@@ -111,3 +121,53 @@ def split_args(text: str, limit: int = 0) -> list[str]:
     if current:
         out.append("".join(current))
     return out
+
+
+async def run_api(switch: Switch, command: str, args: str, session: Session | None) -> ApiResult:
+    """``switch_api_execute``: strip, look up, fire API, run (see :meth:`Switch.api`)."""
+    command = command.strip()
+    args = (args or "").strip()
+    if not args and " " in command:
+        command, _, args = command.partition(" ")
+        args = args.strip()
+    entry = switch.api_commands.get(command)
+    if entry is None:
+        return ApiResult(f"{command}: Command not found!\n", found=False)
+    pre: list[tuple[str, str]] = [("API-Command", command)]
+    if args:
+        pre.append(("API-Command-Argument", args))
+    switch.fire(switch.new_event("API", pre=tuple(pre), origin=_API_ORIGIN))
+    try:
+        output = await entry.function(switch, args, session)
+    except Exception as exc:
+        switch.log_exception(exc, f"api {command} failed")
+        output = f"-ERR {command} failed: {exc}\n"
+    return ApiResult(output)
+
+
+async def run_background(
+    switch: Switch,
+    command: str,
+    args: str,
+    job: str,
+    *,
+    on_done: Callable[[str, ApiResult], None] | None,
+    job_successful_header: bool,
+) -> None:
+    """Run one background job and fire its BACKGROUND_JOB (see :meth:`Switch.bgapi`)."""
+    result = await switch.api(command, args)
+    pre: list[tuple[str, str]] = [("Job-UUID", job), ("Job-Command", command)]
+    if args.strip():
+        pre.append(("Job-Command-Arg", args.strip()))
+    if job_successful_header:
+        pre.append(("Job-Successful", "true" if result.ok else "false"))
+    switch.fire(
+        switch.new_event(
+            "BACKGROUND_JOB",
+            pre=tuple(pre),
+            body=result.output or "Command returned no output!",
+            origin=("mod_commands.c", "bgapi_exec", 0),
+        )
+    )
+    if on_done is not None:
+        on_done(job, result)

@@ -100,7 +100,7 @@ def channel_row(switch: Switch, session: Session) -> dict[str, str]:
 
 def call_rows(switch: Switch) -> list[dict[str, str]]:
     """``basic_calls``: every channel that is not the B side of a bridge, with its peer."""
-    sessions = sorted(switch.sessions.values(), key=lambda s: s.channel.profile.created)
+    sessions = sorted(switch.sessions.values(), key=lambda s: s.channel.times.created)
     peers = {s.bridge.b.uuid for s in sessions if s.bridge is not None and s.bridge.a is s}
     rows: list[dict[str, str]] = []
     for session in sessions:
@@ -167,7 +167,7 @@ async def show(switch: Switch, args: str, session: Session | None) -> str:
         elif fmt not in ("json", "xml"):
             return f"-ERR Cannot find format {rest[1]}\n"
     if what == "channels":
-        sessions = sorted(switch.sessions.values(), key=lambda s: s.channel.profile.created)
+        sessions = sorted(switch.sessions.values(), key=lambda s: s.channel.times.created)
         rows = [channel_row(switch, s) for s in sessions]
         columns: Sequence[str] = CHANNEL_COLUMNS
     elif what == "calls":

@@ -136,6 +136,7 @@ class ApplicationRegistry:
             return
         ch.flags.update(("park", "controlled"))
         ch.fire("CHANNEL_PARK")
+        session.poke()
         try:
             while True:
                 await session.process_commands()
