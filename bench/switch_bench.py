@@ -61,7 +61,7 @@ async def throughput(calls: int, concurrency: int, clock: str, render: bool) -> 
             uuid = result.output.split()[1]
             session = switch.session(uuid)
             assert session is not None
-            await session.until(lambda: "park" in session.channel.flags)
+            await session.until(lambda s=session: "park" in s.channel.flags)
             await switch.api("uuid_kill", uuid)
             await session.destroyed
 
