@@ -175,6 +175,13 @@ class Channel:
 
     # -- profile ----------------------------------------------------------------------
 
+    def rename(self, name: str) -> None:
+        """Change the channel name (profile ``chan_name`` and ``channel_name`` follow);
+        for masquerades and endpoints that learn their name late."""
+        self.name = name
+        self.update_profile(chan_name=name)
+        self.set_variable("channel_name", name)
+
     def update_profile(self, **changes: object) -> None:
         """Replace the caller profile with one carrying ``changes``."""
         self.profile = self.profile.replace(**changes)

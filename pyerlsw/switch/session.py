@@ -56,6 +56,7 @@ class Session:
 
     __slots__ = (
         "_commands",
+        "_in_hangup_hooks",
         "_pending_extension",
         "_redirected",
         "_soft_locks",
@@ -99,6 +100,7 @@ class Session:
         self._commands: deque[Command] = deque()
         self._wakeup: asyncio.Future[None] | None = None
         self._pending_extension = False
+        self._in_hangup_hooks = False
         self._redirected = False
         self._soft_locks: dict[str, asyncio.Future[None]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -216,7 +218,11 @@ class Session:
 
     def interrupted(self) -> bool:
         """True when the running application should stop: hangup, a new state was
-        requested, or a transfer to a new extension is pending."""
+        requested, or a transfer to a new extension is pending. Applications run by
+        hangup hooks (after the hangup, e.g. Asterisk's ``h`` extension) are not
+        interrupted by the hangup itself; their hook's timeout bounds them."""
+        if self._in_hangup_hooks:
+            return self._redirected
         ch = self.channel
         return not ch.ready or ch.state != ch.running_state or self._redirected
 
@@ -236,8 +242,9 @@ class Session:
     # -- commands (sendmsg) -------------------------------------------------------------
 
     def queue_command(self, headers: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> bool:
-        """Queue a ``sendmsg`` command; False when the queue is full (``badmem``)."""
-        if len(self._commands) >= self.switch.config.message_queue_size:
+        """Queue a ``sendmsg`` command; False when the queue is full (``badmem``) or
+        the session is gone."""
+        if self.destroyed.done() or len(self._commands) >= self.switch.config.message_queue_size:
             return False
         self._commands.append(Command(tuple(headers)))
         self.poke()
@@ -481,6 +488,7 @@ class Session:
         if self.driver is not None:
             self.driver.on_hangup(self)
         ch.set_running_state(CS.CS_HANGUP)
+        self._in_hangup_hooks = True
         for hook in (*switch.hooks.hangup, *self.hangup_hooks):
             done = asyncio.ensure_future(hook(self))
             if not await switch.clock.wait(done, switch.config.hangup_hook_timeout):
@@ -488,6 +496,7 @@ class Session:
                 self.log("ERR", "hangup hook timed out\n")
             elif not done.cancelled() and done.exception() is not None:
                 switch.log_exception(done.exception(), "hangup hook failed", uuid=ch.uuid)
+        self._in_hangup_hooks = False
         ch.set_running_state(CS.CS_REPORTING, fire=False)
         cause = ch.hangup_cause if ch.hangup_cause is not None else 16
         from pyerlsw.switch.causes import cause_name

@@ -285,3 +285,41 @@ async def test_log_and_info_apps(switch: Switch) -> None:
     assert records[0].level == 5 and records[0].text == f"hi {call.uuid}\n"
     assert records[0].uuid == call.uuid
     assert any(r.text.startswith("CHANNEL_DATA:\nEvent-Name: CHANNEL_DATA\n") for r in records)
+
+
+async def test_hangup_hook_applications_may_wait(switch: Switch) -> None:
+    async def hook(session: Session) -> None:
+        await switch.applications.execute(session, "sleep", "2000")
+
+    switch.hooks.hangup.append(hook)
+    session = await parked(switch)
+    start = switch.clock.now()
+    session.hangup()
+    await wait_for(switch, session.destroyed)
+    assert switch.clock.now() - start == pytest.approx(2.0)
+
+
+async def test_crashing_session_still_tears_down(switch: Switch) -> None:
+    from pyerlsw.switch.session import EndpointDriver
+
+    class Exploding(EndpointDriver):
+        def on_init(self, session: Session) -> None:
+            raise RuntimeError("driver bug")
+
+    events = switch.subscribe()
+    session = switch.new_session(name="sim/bug", direction="inbound", driver=Exploding())
+    await wait_for(switch, session.destroyed)
+    assert session.channel.hangup_cause == 700  # CRASH
+    got = [e.name for e in events.drain() if e.unique_id == session.uuid]
+    assert got[-3:] == ["CHANNEL_STATE", "CHANNEL_DESTROY", "CHANNEL_STATE"]
+    assert "CHANNEL_HANGUP_COMPLETE" in got
+    assert not session.queue_command([("call-command", "hangup")])
+
+
+async def test_rename(switch: Switch) -> None:
+    session = await parked(switch)
+    session.channel.rename("sim/renamed")
+    dump = (await switch.api("uuid_dump", f"{session.uuid} plain")).output
+    assert "Channel-Name: sim/renamed" in dump
+    assert "Caller-Channel-Name: sim/renamed" in dump
+    assert "variable_channel_name: sim/renamed" in dump
