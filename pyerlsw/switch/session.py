@@ -19,7 +19,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from pyerlsw.switch.causes import CAUSES
+from pyerlsw.switch.bridge import leave_bridge
+from pyerlsw.switch.causes import CAUSES, cause_name, parse_cause
 from pyerlsw.switch.channel import Channel
 from pyerlsw.switch.control import Command, run_command
 from pyerlsw.switch.dialplan.base import Action, DialplanRegistry
@@ -265,8 +266,6 @@ class Session:
     def hangup(self, cause: int | str = "NORMAL_CLEARING") -> bool:
         """Hang up (cause by name or number); False when already hung up."""
         if isinstance(cause, str):
-            from pyerlsw.switch.causes import parse_cause
-
             cause = parse_cause(cause)
         return self.channel.hangup(cause)
 
@@ -459,8 +458,6 @@ class Session:
             await self._on_idle()
 
     async def _on_exchange_media(self) -> None:
-        from pyerlsw.switch.bridge import leave_bridge
-
         await self._on_idle()
         leave_bridge(self)
 
@@ -482,8 +479,6 @@ class Session:
         if ch.hangup_cause is None:
             ch.hangup(CAUSES["NORMAL_CLEARING"])
         if self.bridge is not None:
-            from pyerlsw.switch.bridge import leave_bridge
-
             leave_bridge(self)
         if self.driver is not None:
             self.driver.on_hangup(self)
@@ -499,8 +494,6 @@ class Session:
         self._in_hangup_hooks = False
         ch.set_running_state(CS.CS_REPORTING, fire=False)
         cause = ch.hangup_cause if ch.hangup_cause is not None else 16
-        from pyerlsw.switch.causes import cause_name
-
         ch.fire("CHANNEL_HANGUP_COMPLETE", pre=(("Hangup-Cause", cause_name(cause)),))
         ch.fire("CHANNEL_STATE")
         ch.set_running_state(CS.CS_DESTROY, fire=False)

@@ -30,6 +30,7 @@ from pyerlsw.switch.clock import Clock, RealClock, VirtualClock
 from pyerlsw.switch.config import SwitchConfig
 from pyerlsw.switch.dialplan.base import Action, DialplanRegistry
 from pyerlsw.switch.endpoints import EndpointError, EndpointRegistry
+from pyerlsw.switch.endpoints.sim import SimDevice
 from pyerlsw.switch.eventdata import ChannelSnapshot
 from pyerlsw.switch.events import (
     CoreIdentity,
@@ -419,8 +420,6 @@ class Switch:
     ) -> Session:
         """Simulate a device calling in: an inbound channel routed to ``destination``
         (see :mod:`pyerlsw.switch.endpoints.sim` for ``sim_*`` variables)."""
-        from pyerlsw.switch.endpoints.sim import SimDevice
-
         number = caller_id_number or "0000000000"
         return self.new_session(
             name=name or f"sim/{number}",
