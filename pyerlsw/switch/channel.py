@@ -186,6 +186,11 @@ class Channel:
         """Replace the caller profile with one carrying ``changes``."""
         self.profile = self.profile.replace(**changes)
 
+    def profile_headers(self, prefix: str = "Caller") -> list[Header]:
+        """The caller profile with this channel's times, as ``<prefix>-*`` headers (the
+        gateway's ``{call, ...}`` message uses prefix ``Channel``)."""
+        return self.profile.headers(prefix, self.times)
+
     def stamp(self, **changes: int) -> None:
         """Record times (``answered=...`` microseconds) in :attr:`times`."""
         self.times = self.times._replace(**changes)

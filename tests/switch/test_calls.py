@@ -300,3 +300,60 @@ async def test_inline_and_xml_engines_are_registered(switch: Switch) -> None:
     session = switch.session(uuid)
     assert session is not None and session.channel.get_variable("foo") == "bar"
     await settle(switch)
+
+
+async def test_transfer_bleg_and_both(switch: Switch, table: TableDialplan) -> None:
+    table.routes["1"] = route("bridge:sim/bob")
+    table.routes["9"] = route("park")
+    bridges = switch.subscribe("CHANNEL_BRIDGE")
+    parks = switch.subscribe("CHANNEL_PARK")
+    a = await switch.inbound_call("1", dialplan="test")
+    bridge = await next_event(switch, bridges)
+    b = switch.session(bridge.get("Bridge-B-Unique-ID"))
+    assert b is not None
+    assert (await switch.api("uuid_transfer", f"{a.uuid} -bleg 9 test")).output == "+OK\n"
+    park = await next_event(switch, parks)
+    assert park.unique_id == b.uuid
+    # the A leg left its bridge app and finished its dialplan
+    await wait_for(switch, a.destroyed)
+    assert a.channel.hangup_cause == 16 and b.channel.ready
+    b.hangup()
+
+
+async def test_uuid_break_interrupts_playback(switch: Switch, table: TableDialplan) -> None:
+    table.routes["1"] = route("playback:silence_stream://-1", "hangup:USER_BUSY")
+    events = switch.subscribe("PLAYBACK_START", "PLAYBACK_STOP")
+    a = await switch.inbound_call("1", dialplan="test")
+    await next_event(switch, events, "PLAYBACK_START")
+    await settle(switch, 10)
+    assert (await switch.api("uuid_break", a.uuid)).output == ""
+    stop = await next_event(switch, events, "PLAYBACK_STOP")
+    assert stop.get("Playback-Status") == "break"
+    await wait_for(switch, a.destroyed)
+    assert a.channel.hangup_cause == 17
+
+
+async def test_ignore_early_media(switch: Switch, table: TableDialplan) -> None:
+    table.routes["1"] = route(
+        "set:ignore_early_media=true", "bridge:{sim_early_media_after=1,sim_answer_after=3}sim/x"
+    )
+    events = switch.subscribe("CHANNEL_PROGRESS_MEDIA", "CHANNEL_BRIDGE")
+    a = await switch.inbound_call("1", dialplan="test")
+    await next_event(switch, events, "CHANNEL_BRIDGE")
+    assert not a.channel.early_media
+    a.hangup()
+
+
+async def test_originate_from_python_waits_in_consume_media(switch: Switch) -> None:
+    leg = await switch.originate("sim/x")
+    await settle(switch)
+    assert leg.channel.running_state == ChannelState.CS_CONSUME_MEDIA
+    assert leg.queue_command(
+        [("call-command", "execute"), ("execute-app-name", "set"), ("execute-app-arg", "q=1")]
+    )
+    await settle(switch)
+    assert leg.channel.get_variable("q") == "1"
+    assert (await switch.api("uuid_park", leg.uuid)).output == "+OK\n"
+    await settle(switch)
+    assert leg.channel.running_state == ChannelState.CS_PARK
+    leg.hangup()

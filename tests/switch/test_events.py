@@ -291,3 +291,11 @@ async def test_verbose_events(switch: Switch) -> None:
     state = await next_event(switch, events)
     assert state.get("variable_v") == "1"
     call.hangup()
+
+
+async def test_profile_headers_with_times(switch: Switch) -> None:
+    session = await switch.originate("{sim_answer_after=3}sim/x")
+    headers = dict(session.channel.profile_headers("Channel"))
+    assert headers["Channel-Channel-Answered-Time"] == "1700000003000000"
+    assert headers["Channel-Channel-Created-Time"] == "1700000000000000"
+    session.hangup()
