@@ -19,11 +19,12 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from pyerlsw.switch import routing
 from pyerlsw.switch.bridge import leave_bridge
 from pyerlsw.switch.causes import CAUSES, cause_name, parse_cause
 from pyerlsw.switch.channel import Channel
 from pyerlsw.switch.control import Command, run_command
-from pyerlsw.switch.dialplan.base import Action, DialplanRegistry
+from pyerlsw.switch.dialplan.base import Action
 from pyerlsw.switch.logs import LEVEL_NUMBERS
 from pyerlsw.switch.states import CallState, ChannelState
 from pyerlsw.switch.variables import expand
@@ -273,37 +274,9 @@ class Session:
         self, destination: str, dialplan: str | None = None, context: str | None = None
     ) -> bool:
         """Blind transfer (``switch_ivr_session_transfer``): new destination, route again."""
-        ch = self.channel
-        if not ch.ready:
-            return False
-        self.transfers += 1
-        if self.transfers > self.switch.config.max_transfers:
-            self.log(
-                "ERR",
-                f"{ch.name} exceeded {self.switch.config.max_transfers} transfers, "
-                "hanging up (dialplan loop?)\n",
-            )
-            ch.hangup(CAUSES["EXCHANGE_ROUTING_ERROR"])
-            return False
-        profile = ch.profile
-        dialplan = dialplan or profile.dialplan or self.switch.config.default_dialplan
-        context = context or profile.context or self.switch.config.default_context
-        now_us = int(self.switch.clock.now() * 1_000_000)
-        source = f"{now_us // 1_000_000}:{ch.uuid}:bl_xfer:{destination}/{context}/{dialplan}"
-        ch.update_profile(
-            destination_number=destination,
-            dialplan=dialplan,
-            context=context,
-            transfer_source=source,
-            profile_index=str(int(profile.profile_index or "1") + 1),
-        )
-        ch.stamp(transferred=now_us)
-        ch.set_variable("transfer_source", source)
-        ch.set_variable("max_forwards", None)
         self.extension = None
         self._pending_extension = False
-        ch.flags.add("transfer")
-        return ch.request_state(CS.CS_ROUTING)
+        return routing.transfer(self, destination, dialplan, context)
 
     def transfer_to_extension(self, actions: list[Action]) -> bool:
         """Run ``actions`` as the channel's new extension (``xferext``, ``&app()``)."""
@@ -400,7 +373,7 @@ class Session:
         if self._pending_extension and self.extension is not None:
             ch.request_state(CS.CS_EXECUTE)
             return
-        actions = await self._hunt()
+        actions = await routing.hunt(self)
         if ch.state != CS.CS_ROUTING or not ch.ready:
             return
         if actions is None:
@@ -411,26 +384,6 @@ class Session:
         self.extension_position = 0
         self._pending_extension = True
         ch.request_state(CS.CS_EXECUTE)
-
-    async def _hunt(self) -> list[Action] | None:
-        ch = self.channel
-        config = self.switch.config
-        profile = ch.profile
-        dialplan = profile.dialplan or config.default_dialplan
-        context = profile.context or config.default_context
-        for name, args in DialplanRegistry.parse(dialplan):
-            engine = self.switch.dialplans.get(name)
-            if engine is None:
-                self.log("ERR", f"Invalid dialplan interface [{name}]!\n")
-                continue
-            try:
-                actions = await engine.hunt(self, profile.destination_number, context, args)
-            except Exception as exc:
-                self.switch.log_exception(exc, f"dialplan {name} failed", uuid=ch.uuid)
-                actions = None
-            if actions is not None:
-                return actions
-        return None
 
     async def _on_execute(self) -> None:
         ch = self.channel
