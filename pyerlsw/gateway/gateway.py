@@ -61,6 +61,10 @@ __all__ = ["Gateway"]
 log = logging.getLogger("pyerlsw.gateway")
 
 _DEBUG = 7
+INTAKE_QUEUE = 100_000
+"""Events (and log lines) the switch may fire before the gateway dispatches them; the
+dispatcher takes everything queued at each wake-up, so this only fills when the event
+loop is starved."""
 _CONSOLE_SYNTAX = "listeners|sessions <node>|bindings|handlers|debug <on|off>"
 
 
@@ -132,7 +136,7 @@ class Gateway:
         self.applications.register()
         if switch.xml is not None:
             switch.xml.add_provider(self.fetches.provide)
-        self._events = switch.subscribe(maxsize=self.config.max_event_queue,
+        self._events = switch.subscribe(maxsize=self._intake(self.config.max_event_queue),
                                         name="mod_erlang_event")
         self.spawn(self._pump_events(self._events), "mod_erlang_event events")
         for name in node.nodes():
@@ -188,6 +192,12 @@ class Gateway:
             raise
         except Exception:
             log.exception("mod_erlang_event: %s failed", name)
+
+    @staticmethod
+    def _intake(bound: int) -> int:
+        """The bound of the gateway's own subscription to a switch bus: at least
+        :data:`INTAKE_QUEUE`, so small per-connection bounds never starve the others."""
+        return max(INTAKE_QUEUE, bound)
 
     @staticmethod
     def new_uuid() -> str:
@@ -287,8 +297,8 @@ class Gateway:
         wanted = self.running and any(
             listener.logs.enabled and not listener.closed for listener in self._active)
         if wanted and self._logs is None:
-            self._logs = self.switch.subscribe_logs(maxsize=self.config.max_log_queue,
-                                                    name="mod_erlang_event")
+            self._logs = self.switch.subscribe_logs(
+                maxsize=self._intake(self.config.max_log_queue), name="mod_erlang_event")
             self.spawn(self._pump_logs(self._logs), "mod_erlang_event logs")
         elif not wanted and self._logs is not None:
             self._logs.close()
