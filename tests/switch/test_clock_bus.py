@@ -141,3 +141,18 @@ async def test_switch_reports_lost_events_in_the_log() -> None:
     assert [r.text for r in logs.drain()] == ["Lost 3 events (tiny)!\n"]
     assert events.lost == 3
     await switch.stop()
+
+
+async def test_real_clock_scenario() -> None:
+    from pyerlsw.switch import RealClock, Switch, SwitchConfig
+
+    base = SwitchConfig(heartbeat_interval=None)
+    switch = Switch(base, hostname="real")  # keyword overrides on top of a config
+    assert isinstance(switch.clock, RealClock) and switch.config.hostname == "real"
+    await switch.start()
+    session = await switch.originate(
+        "{sim_answer_after=0.01,sim_hangup_after=0.01}sim/x", app="park"
+    )
+    await asyncio.wait_for(session.destroyed, 5)
+    assert session.channel.hangup_cause == 16
+    await switch.stop()
