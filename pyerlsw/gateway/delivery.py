@@ -59,8 +59,9 @@ class Delivery:
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(
-            self._run(), name=f"mod_erlang_event delivery {self._listener.peer}")
+        listener = self._listener
+        self._task = listener.gateway.spawn(self._run(),
+                                            f"mod_erlang_event delivery {listener.peer}")
 
     def stop(self) -> None:
         """Stop sending; queued items are dropped."""
@@ -123,12 +124,15 @@ class Delivery:
             while not listener.closed:
                 budget = TURN_BUDGET
                 progress = 0
-                while budget > 0:
-                    done = self.turn()
-                    if not done:
-                        break
-                    progress += done
-                    budget -= done
+                try:
+                    while budget > 0:
+                        done = self.turn()
+                        if not done:
+                            break
+                        progress += done
+                        budget -= done
+                except Exception:  # a bug must not silence the connection for good
+                    log.exception("%s: a delivery turn failed", listener.peer)
                 if not progress:
                     break
                 await node.drain(listener.peer)

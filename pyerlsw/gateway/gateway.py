@@ -178,20 +178,19 @@ class Gateway:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
-        """Run ``coro`` as a task the gateway cancels when it closes."""
-        task = asyncio.get_running_loop().create_task(self._guard(coro, name), name=name)
+    def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        """Run ``coro`` as a task the gateway cancels (and awaits) when it closes;
+        an exception it raises is logged."""
+        task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
+        return task
 
-    @staticmethod
-    async def _guard(coro: Coroutine[Any, Any, None], name: str) -> None:
-        try:
-            await coro
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("mod_erlang_event: %s failed", name)
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("mod_erlang_event: %s failed", task.get_name(),
+                      exc_info=task.exception())
 
     @staticmethod
     def _intake(bound: int) -> int:
@@ -362,7 +361,9 @@ def _fan_out(event: Event, listeners: tuple[Listener, ...], encoding: Any) -> No
     """Queue ``event`` for every attached call and connection that wants it; the
     payload of each shape is encoded once and shared."""
     name, subclass = event.name, event.subclass
-    uuid = event.unique_id
+    uuid: str | None = None
+    if any(listener.calls for listener in listeners):
+        uuid = event.unique_id  # renders the headers of a non-channel event: only if needed
     prepared: PreparedEvent | None = None
     for_calls: EncodedTerm | None = None
     for_handlers: EncodedTerm | None = None

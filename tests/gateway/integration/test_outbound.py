@@ -128,6 +128,9 @@ async def test_node_disconnect_orphans_calls(rig: Rig) -> None:
     inbound = await rig.switch.inbound_call("5900")
     await _parked(inbound)
     assert await rig.ev(f"fsclient:handlecall(FS, \"{inbound.uuid}\", myhandler).") == OK
+    listing = await rig.ev(f'fsclient:api(FS, erlang, "sessions {rig.erl.node.upper()}").')
+    assert text(listing[1]) == (f"Outbound session for {outbound.uuid} in state CS_NEW\n"
+                                f"Outbound session for {inbound.uuid} in state CS_NEW\n")
     assert await rig.ev("erlang:disconnect_node(FS).") is True
     await ended(outbound)
     assert outbound.channel.get_variable("continued") == "yes"
@@ -174,3 +177,26 @@ async def test_no_pid_within_five_seconds_is_destination_out_of_order(
     assert silent.channel.get_variable("x") is None
     assert clock.monotonic() - started >= 5.0
     assert rig.gateway.listeners[rig.erl.node].calls == {}
+
+
+async def test_from_an_asterisk_dialplan(rig: Rig, tmp_path: Any) -> None:
+    try:
+        from pyerlsw.switch.asterisk.install import install_asterisk, uninstall_asterisk
+    except ImportError:
+        pytest.skip("the Asterisk layer is not available")
+    layer = install_asterisk(
+        rig.switch, astdb=":memory:", spool=False, data_dir=str(tmp_path),
+        extensions_text=("[from-sim]\n"
+                         f"exten => 4000,1,erlang(myhandler {rig.erl.node})\n"
+                         " same => n,Set(after_erlang=yes)\n"
+                         " same => n,Hangup(17)\n"))
+    try:
+        await start_myhandler(rig, "[answer, {on_event, \"CHANNEL_ANSWER\", hangup}]",
+                              node=rig.fs)
+        session = await rig.switch.inbound_call("4000", dialplan="asterisk", context="from-sim")
+        got = await reports(rig, "call_hangup")
+        assert kinds(got)[0] == "call" and got[0][3] == s(session.uuid)
+        await ended(session)
+        assert session.channel.get_variable("hangup_cause") == "NORMAL_CLEARING"
+    finally:
+        uninstall_asterisk(layer)
