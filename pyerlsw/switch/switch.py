@@ -61,7 +61,20 @@ class Switch:
     arguments (``Switch(clock="virtual", devices={...})``), then ``await start()`` or use
     ``async with``."""
 
-    def __init__(self, config: SwitchConfig | None = None, /, **overrides: Any) -> None:
+    def __init__(
+        self,
+        config: SwitchConfig | None = None,
+        /,
+        *,
+        xml_loader: Callable[[Mapping[str, str]], Any] | None = None,
+        **overrides: Any,
+    ) -> None:
+        """``overrides`` are :class:`SwitchConfig` fields. ``xml_loader(variables) ->
+        StaticXml`` replaces the default source of the static XML
+        (``config.xml_conf_dir`` or the embedded defaults): it is called now and on every
+        ``reloadxml``, with the switch's global variables as fixed pre-process
+        variables."""
+        self.xml_loader = xml_loader
         if config is None:
             config = SwitchConfig(**overrides)
         elif overrides:

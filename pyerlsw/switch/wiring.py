@@ -16,10 +16,13 @@ __all__ = ["load_static_xml", "register_builtins"]
 
 
 def load_static_xml(switch: Switch) -> Any:
-    """The static XML document: ``config.xml_conf_dir`` when set, else the embedded
-    defaults (pre-processed with the switch's global variables)."""
+    """The static XML document: from ``switch.xml_loader`` when given, else
+    ``config.xml_conf_dir`` when set, else the embedded defaults (pre-processed with the
+    switch's global variables)."""
     from pyerlsw.switch.xml.static import StaticXml
 
+    if switch.xml_loader is not None:
+        return switch.xml_loader(switch.globals)
     if switch.config.xml_conf_dir:
         return StaticXml.from_directory(switch.config.xml_conf_dir, variables=switch.globals)
     return StaticXml.default(variables=switch.globals)
