@@ -53,7 +53,7 @@ from pyerlsw.switch.asterisk.hangup_handlers import expand_handler
 from pyerlsw.switch.asterisk.localchan import LocalEndpoint, LocalPair
 from pyerlsw.switch.asterisk.substitution import separate_args
 from pyerlsw.switch.asterisk.variables import inherited_variables
-from pyerlsw.switch.asterisk.waiting import Waker
+from pyerlsw.switch.asterisk.waiting import Waker, hangup_processed
 from pyerlsw.switch.causes import CAUSES
 from pyerlsw.switch.dialstring import DialLeg
 from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
@@ -287,6 +287,8 @@ async def dial(call: AppCall, data: str) -> int:
         options=options,
     )
     _set(call, "DIALEDTIME", str(int(clock.monotonic() - started)))
+    timeout = layer.switch.config.hangup_hook_timeout
+    await hangup_processed(clock, [leg.session for leg in called if leg is not winner], timeout)
     if winner is None:
         _set(call, "DIALSTATUS", status)
         return -1 if status == "CANCEL" else 0
@@ -407,6 +409,8 @@ async def _connect(
     if not ch.answered:
         ch.mark_answered()
     outcome, last_peer = await bridge_call(layer, session, peer, limit=limit)
+    if outcome is not Outcome.OPTIMIZED:
+        await hangup_processed(clock, [last_peer], layer.switch.config.hangup_hook_timeout)
     talk = clock.monotonic() - answered_at
     _set(call, "ANSWEREDTIME", str(int(talk)))
     _set(call, "ANSWEREDTIME_MS", str(int(talk * 1000)))

@@ -262,6 +262,7 @@ class Interpreter:
             if handler is None:
                 return
             fire_handler_event(session, "Run", handler)
+            state.current = None  # messages name no extensions.conf line
             await self.gosub_internal(session, state, handler, ignore_hangup=True)
 
     async def gosub_internal(
@@ -277,6 +278,7 @@ class Interpreter:
         if frame is None:
             state.context, state.exten, state.priority, state.current = saved
             return False
+        state.priority += 1  # push_gosub left it one before the target, for the loop
         try:
             await self._loop(session, state, Mode.SUB, ignore_hangup=ignore_hangup)
         finally:

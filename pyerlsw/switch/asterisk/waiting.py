@@ -21,11 +21,13 @@ import asyncio
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from pyerlsw.switch.states import ChannelState
+
 if TYPE_CHECKING:
     from pyerlsw.switch.clock import Clock
     from pyerlsw.switch.session import Session
 
-__all__ = ["Waker"]
+__all__ = ["Waker", "hangup_processed"]
 
 
 class Waker:
@@ -60,3 +62,39 @@ class Waker:
             if self.poke in session.watchers:
                 session.watchers.remove(self.poke)
         self._watched.clear()
+
+
+async def hangup_processed(clock: Clock, sessions: Iterable[Session], timeout: float) -> None:
+    """Wait (at most ``timeout`` seconds) until every hung-up session in ``sessions``
+    finished its hangup processing (its hangup hooks: ``h`` and the hangup handlers),
+    as Asterisk's Dial waits in ``ast_hangup`` of its legs. Sessions still up are not
+    waited for."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+    pending: list[Session] = []
+
+    def check(*_: object) -> None:
+        if done.done():
+            return
+        if all(_processed(s) for s in pending):
+            done.set_result(None)
+
+    for session in sessions:
+        if not session.channel.ready and not _processed(session):
+            pending.append(session)
+    if not pending:
+        return
+    for session in pending:
+        session.channel.state_hooks.append(check)
+        session.destroyed.add_done_callback(check)
+    try:
+        await clock.wait(done, timeout)
+    finally:
+        for session in pending:
+            if check in session.channel.state_hooks:
+                session.channel.state_hooks.remove(check)
+            session.destroyed.remove_done_callback(check)
+
+
+def _processed(session: Session) -> bool:
+    return session.destroyed.done() or session.channel.running_state >= ChannelState.CS_REPORTING

@@ -28,7 +28,7 @@ def steps(dp: Dialplan, context: str, exten: str) -> list[tuple[int, str | None,
     return [(p.number, p.label, p.app, p.data) for p in entries[0].priorities]
 
 
-@pytest.mark.parametrize("name", ["seed_local_channels.conf", "seed_hangup_handlers.conf"])
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("seed*.conf")))
 def test_every_seed_dialplan_parses_cleanly(name: str) -> None:
     result = load_extensions_conf(DATA / name)
     assert result.problems == ()
@@ -36,8 +36,8 @@ def test_every_seed_dialplan_parses_cleanly(name: str) -> None:
 
 
 def test_seed_astdb_example_keeps_its_typo_label() -> None:
-    dp = load_extensions_conf(DATA / "seed_local_channels.conf").dialplan
-    assert steps(dp, "astdb-lookup", "201") == [
+    dp = load_extensions_conf(DATA / "seed001_callfile.conf").dialplan
+    assert steps(dp, "devices", "201") == [
         (1, None, "NoOp", ""),
         (2, None, "Set", "DEVICE=${DB(phones/${EXTEN}/device)}"),
         (3, None, "GotoIf", "$[${ISNULL(${DEVICE})}]?hangup"),
@@ -47,24 +47,22 @@ def test_seed_astdb_example_keeps_its_typo_label() -> None:
 
 
 def test_seed_hangup_handler_lines() -> None:
-    dp = load_extensions_conf(DATA / "seed_hangup_handlers.conf").dialplan
-    s = steps(dp, "default", "s")
+    dp = load_extensions_conf(DATA / "seed000_handlers.conf").dialplan
+    s = steps(dp, "default", "syntax")
     assert s[1] == (
         2,
         None,
         "Set",
         "CHANNEL(hangup_handler_push)=[[context,]exten,]priority[(arg1[,...][,argN])]",
     )
-    assert s[8] == (9, None, "Set", "CHANNEL(hangup_handler_pop)=")
-    assert s[11][3] == (
-        "Local/ans@called_context,,B(predial^xtn^c1(${EXTEN}))b(predial^xtn^c2(${EXTEN}))"
+    assert s[3][3] == (
+        "CHANNEL(hangup_handler_wipe)=[[[context,]exten,]priority[(arg1[,...][,argN])]]"
     )
-    assert steps(dp, "predial", "xtn")[2] == (
-        3,
-        "c2",
-        "Set",
-        "CHANNEL(hangup_handler_push)=hhandler,xtn,c2(${ARG1},callee,xtn,1)",
-    )
+    assert steps(dp, "default", "cascade")[1:4] == [
+        (2, None, "Set", "CHANNEL(hangup_handler_push)=hdlr3,s,1(args)"),
+        (3, None, "Set", "CHANNEL(hangup_handler_push)=hdlr2,s,1(args)"),
+        (4, None, "Set", "CHANNEL(hangup_handler_push)=hdlr1,s,1(args)"),
+    ]
 
 
 def test_same_and_next_and_labels() -> None:
