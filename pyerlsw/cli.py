@@ -1,14 +1,13 @@
 """The ``pyerlsw`` command line.
 
-``pyerlsw run`` starts the node; ``pyerlsw --version`` prints the version.
+``pyerlsw run`` starts the switch node, ``pyerlsw cli`` runs api commands on one,
+``pyerlsw --version`` prints the version.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import signal
 import sys
 from collections.abc import Sequence
 
@@ -20,7 +19,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pyerlsw", description=__doc__)
     parser.add_argument("--version", action="version", version=f"pyerlsw {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start the node on the embedded default configuration")
+    run = sub.add_parser("run", help="start the switch node (embedded defaults, or --conf)")
+    name = run.add_mutually_exclusive_group()
+    name.add_argument("--name", help="full node name alive@host (long names)")
+    name.add_argument("--sname", help="alive part; host is the short host name")
+    run.add_argument("--cookie", help="distribution cookie (beats every conf file)")
+    run.add_argument("--conf", metavar="DIR", help="FreeSWITCH-style conf directory")
+    run.add_argument("--listen-ip", help="listen address (default 0.0.0.0)")
+    run.add_argument("--listen-port", type=int, help="distribution port (default 8031)")
+    run.add_argument("--encoding", choices=["string", "binary"],
+                     help="text sent to Erlang: charlists or binaries")
+    run.add_argument("--log-level", help="console, alert, crit, err, warning, notice, info, "
+                     "debug (default info)")
+    run.add_argument("--clock", choices=["real", "virtual"], help=argparse.SUPPRESS)
     cli = sub.add_parser("cli", help="run api commands on a running switch (like fs_cli -x)")
     cli.add_argument("--node", default=None,
                      help="switch node name (default: freeswitch@<short host>)")
@@ -55,23 +66,30 @@ async def _cli(args: argparse.Namespace) -> int:
     return 0 if reply.ok and not reply.text.startswith("-ERR") else 1
 
 
-async def _run_forever() -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    print(f"pyerlsw {__version__} ready (press Ctrl-C to stop)", flush=True)
-    await stop.wait()
-    print("pyerlsw stopped", flush=True)
-    return 0
+def _run(args: argparse.Namespace) -> int:
+    from pyerlsw.config import CliOverrides, StartupError, load_run_config
+    from pyerlsw.runner import serve
+
+    flags = CliOverrides(
+        name=args.name, sname=args.sname, cookie=args.cookie, listen_ip=args.listen_ip,
+        listen_port=args.listen_port, encoding=args.encoding, log_level=args.log_level,
+        clock=args.clock,
+    )
+    try:
+        cfg = load_run_config(args.conf, flags)
+        return asyncio.run(serve(cfg))
+    except StartupError as exc:
+        print(f"pyerlsw: cannot start: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit status."""
     args = build_parser().parse_args(argv)
     if args.command == "run":
-        return asyncio.run(_run_forever())
+        return _run(args)
     if args.command == "cli":
         return asyncio.run(_cli(args))
     return 2

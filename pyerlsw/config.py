@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pyerlsw.gateway.config import ConfigError, ErlangEventConfig, parse_config
+from pyerlsw.gateway.config import ConfigError, CookieSource, ErlangEventConfig, parse_config
 from pyerlsw.switch.config import SwitchConfig
 
 __all__ = [
@@ -123,7 +123,7 @@ class RunConfig:
     asterisk: AsteriskSettings
     data_dir: Path
     log_level: str = "info"
-    cookie_override: str | None = None
+    cookie_from_flag: bool = False
     sources: Mapping[str, str] = field(default_factory=dict)
     """Where each part came from (for the ready line and ``--check``)."""
 
@@ -233,6 +233,12 @@ def _apply_overrides(config: ErlangEventConfig, flags: CliOverrides) -> ErlangEv
         updates["listen-port"] = flags.listen_port
     if flags.encoding is not None:
         updates["encoding"] = flags.encoding
+    if flags.cookie is not None:
+        if not flags.cookie:
+            raise StartupError("--cookie", "the cookie is empty")
+        # Last in document order wins, so a flag beats every cookie/cookie-file param.
+        updates["cookie_sources"] = (
+            *config.cookie_sources, CookieSource(kind="cookie", value=flags.cookie))
     if not updates:
         return config
     data = config.model_dump(by_alias=True)
@@ -289,7 +295,7 @@ def load_run_config(conf_dir: str | Path | None, flags: CliOverrides | None = No
         asterisk=settings.asterisk,
         data_dir=data_dir,
         log_level=log_level,
-        cookie_override=flags.cookie,
+        cookie_from_flag=flags.cookie is not None,
         sources={
             "pyerlsw.toml": toml_source,
             "erlang_event": ee_source,

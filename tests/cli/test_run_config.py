@@ -124,3 +124,15 @@ def test_bad_flags() -> None:
         load_run_config(None, CliOverrides(encoding="ebcdic"))
     with pytest.raises(StartupError, match="does not exist"):
         load_run_config("/nonexistent/conf/dir")
+
+
+def test_cookie_flag_wins_over_files(tmp_path: Path) -> None:
+    from pyerlsw.gateway.config import resolve_cookie
+
+    write(tmp_path, "autoload_configs/erlang_event.conf.xml",
+          EE.format(port=8031, node="fs", encoding="string"))
+    assert resolve_cookie(load_run_config(tmp_path).erlang_event).cookie == "Secret1"
+    flagged = load_run_config(tmp_path, CliOverrides(cookie="FromFlag"))
+    assert resolve_cookie(flagged.erlang_event).cookie == "FromFlag"
+    with pytest.raises(StartupError, match="--cookie"):
+        load_run_config(None, CliOverrides(cookie=""))
