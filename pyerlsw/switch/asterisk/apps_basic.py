@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pyerlsw.switch.applications.media import playback as core_playback
 from pyerlsw.switch.asterisk.appcall import AppCall
-from pyerlsw.switch.asterisk.causes import BUSY, CONGESTION, NORMAL_CLEARING, core_cause
+from pyerlsw.switch.asterisk.causes import BUSY, CONGESTION, NORMAL_CLEARING
 from pyerlsw.switch.asterisk.causes import parse_hangup_cause as parse_cause
 from pyerlsw.switch.asterisk.diagnostics import LogRecord
 from pyerlsw.switch.asterisk.lookup import timeout_handler
@@ -51,8 +51,8 @@ async def answer(call: AppCall, data: str) -> int:
         return 0
     ch.mark_answered()
     delay = _seconds(args[0]) if args and args[0] else None
-    if delay is not None and not await call.session.sleep(delay / 1000.0, breakable=False):
-        return -1
+    if delay is not None:
+        await call.session.sleep(delay / 1000.0, breakable=False)
     return 0 if ch.ready else -1
 
 
@@ -67,9 +67,8 @@ async def hangup(call: AppCall, data: str) -> int:
             cause = parsed
     if cause <= 0:
         cause = state.cause or NORMAL_CLEARING
-    state.cause = cause
     call.scope.set_variable("hangupsource", "dialplan/builtin")
-    call.session.channel.hangup(core_cause(cause))
+    state.hang_up(call.session.channel, cause)
     return -1
 
 
@@ -146,8 +145,8 @@ async def wait(call: AppCall, data: str) -> int:
     seconds = _seconds(data) if data else None
     if seconds is None:
         return 0
-    finished = await call.session.sleep(seconds, breakable=False)
-    return 0 if finished and call.session.channel.ready else -1
+    await call.session.sleep(seconds, breakable=False)
+    return 0 if call.session.channel.ready else -1
 
 
 def _sound_extension(call: AppCall) -> str:
@@ -208,8 +207,9 @@ async def wait_exten(call: AppCall, data: str) -> int:
     seconds = _seconds(args[0]) if args and args[0] else None
     if seconds is None:
         seconds = state.response_timeout or FOREVER
-    if not await call.session.sleep(seconds, breakable=False) or not call.session.channel.ready:
-        return -1
+    session = call.session
+    if not await session.sleep(seconds, breakable=False) or not session.channel.ready:
+        return 0 if session.channel.ready else -1
     layer: AsteriskLayer = call.layer
     cid = call.session.channel.profile.caller_id_number or None
     handler = timeout_handler(layer.dialplan, state.context, cid, now=layer.switch.clock.now())

@@ -51,6 +51,7 @@ from pyerlsw.switch.asterisk.dialopts import (
 )
 from pyerlsw.switch.asterisk.hangup_handlers import expand_handler
 from pyerlsw.switch.asterisk.localchan import LocalEndpoint, LocalPair
+from pyerlsw.switch.asterisk.pbxstate import session_cause
 from pyerlsw.switch.asterisk.substitution import separate_args
 from pyerlsw.switch.asterisk.variables import inherited_variables
 from pyerlsw.switch.asterisk.waiting import Waker, hangup_processed
@@ -317,7 +318,7 @@ async def _wait_for_answer(
     try:
         while True:
             round_ = waker.arm()
-            if not ch.ready:
+            if not ch.ready or session.interrupted():
                 cause = ch.hangup_cause if ch.hangup_cause is not None else NORMAL_CLEARING
                 for leg in active:
                     leg.session.channel.hangup(cause)
@@ -415,8 +416,8 @@ async def _connect(
     _set(call, "ANSWEREDTIME", str(int(talk)))
     _set(call, "ANSWEREDTIME_MS", str(int(talk * 1000)))
     if ch.ready and outcome is not Outcome.OPTIMIZED:
-        peer_cause = last_peer.channel.hangup_cause
-        call.state.cause = asterisk_cause(peer_cause) if peer_cause is not None else NORMAL_CLEARING
+        peer_down = last_peer.channel.hangup_cause is not None
+        call.state.cause = session_cause(last_peer) if peer_down else NORMAL_CLEARING
     if options.has("g") and ch.ready and outcome is not Outcome.OPTIMIZED:
         return 0
     return -1

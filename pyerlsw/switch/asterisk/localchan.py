@@ -44,7 +44,7 @@ from pyerlsw.switch.asterisk.local import (
     local_optimization_end_fields,
     parse_local_resource,
 )
-from pyerlsw.switch.asterisk.pbxstate import PbxState
+from pyerlsw.switch.asterisk.pbxstate import PbxState, session_cause
 from pyerlsw.switch.causes import CAUSES
 from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
 from pyerlsw.switch.session import EndpointDriver
@@ -193,8 +193,7 @@ class LocalPair:
             status = tch.get_variable("DIALSTATUS")
             if status:
                 och.set_variable("CHANLOCALSTATUS", status)
-            cause = tch.hangup_cause
-            och.hangup(cause if cause is not None else CAUSES["NORMAL_CLEARING"])
+            och.hangup(core_cause(session_cause(two)))
         elif tch.answered:
             if not och.answered:
                 och.mark_answered()

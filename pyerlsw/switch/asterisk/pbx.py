@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from pyerlsw.switch.asterisk import logline
 from pyerlsw.switch.asterisk.astevents import fire_handler_event
-from pyerlsw.switch.asterisk.causes import BUSY, CONGESTION, core_cause
+from pyerlsw.switch.asterisk.causes import BUSY, CONGESTION
 from pyerlsw.switch.asterisk.functions import gosub_arg_variables
 from pyerlsw.switch.asterisk.locations import parse_goto, resolve_goto, split_routine
 from pyerlsw.switch.asterisk.lookup import invalid_handler
@@ -109,7 +109,7 @@ class Interpreter:
         """End of the PBX: hang up, run ``h``, run the hangup handlers."""
         ch = session.channel
         if ch.ready:
-            ch.hangup(core_cause(state.cause if state.cause is not None else 0))
+            state.hang_up(ch, state.cause if state.cause is not None else 0)
         try:
             await self.run_h(session, state)
             await self.run_handlers(session, state)

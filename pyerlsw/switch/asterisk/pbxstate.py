@@ -16,13 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pyerlsw.switch.asterisk.causes import NORMAL_CLEARING, asterisk_cause, core_cause
 from pyerlsw.switch.asterisk.hangup_handlers import HangupHandlerStack
 from pyerlsw.switch.asterisk.model import Priority
 
 if TYPE_CHECKING:
     from pyerlsw.switch.asterisk.localchan import LocalPair
+    from pyerlsw.switch.channel import Channel
+    from pyerlsw.switch.session import Session
 
-__all__ = ["STATE_KEY", "GosubFrame", "PbxState"]
+__all__ = ["STATE_KEY", "GosubFrame", "PbxState", "session_cause"]
 
 STATE_KEY = "asterisk"
 
@@ -61,6 +64,10 @@ class PbxState:
     h_ran: bool = False
     cause: int | None = None
     """Asterisk's hangup cause of the channel before it is really hung up."""
+    final_cause: int | None = None
+    """The cause the dialplan hung the channel up with (None: the far end or the core
+    did). The core channel then carries the core's number for it, NORMAL_CLEARING for
+    Asterisk's 0."""
     connected_name: str = ""
     connected_num: str = ""
     language: str = "en"
@@ -83,9 +90,31 @@ class PbxState:
         self.exten = exten
         self.priority = priority - 1
 
+    def hang_up(self, channel: Channel, cause: int) -> None:
+        """Hang the core channel up from the dialplan with Asterisk cause ``cause``."""
+        self.cause = self.final_cause = cause
+        channel.hangup(core_cause(cause) if cause else NORMAL_CLEARING)
+
+    def hangup_cause(self, core: int | None) -> int:
+        """``${HANGUPCAUSE}`` given the core channel's cause (None: still up)."""
+        if core is None:
+            return self.cause or 0
+        if self.final_cause is not None:
+            return self.final_cause
+        return asterisk_cause(core)
+
     def where(self) -> str:
         """`` at line N of FILE`` for the priority being executed (or nothing)."""
         current = self.current
         if current is None or not current.file:
             return ""
         return f" at line {current.line} of {current.file}"
+
+
+def session_cause(session: Session) -> int:
+    """A channel's Asterisk hangup cause (its dialplan's, else the core's)."""
+    state = session.private.get(STATE_KEY)
+    core = session.channel.hangup_cause
+    if isinstance(state, PbxState):
+        return state.hangup_cause(core)
+    return asterisk_cause(core)

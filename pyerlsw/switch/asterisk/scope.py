@@ -19,7 +19,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pyerlsw.switch.asterisk.astdb import AstDB
-from pyerlsw.switch.asterisk.causes import asterisk_cause
 from pyerlsw.switch.asterisk.diagnostics import LogRecord
 from pyerlsw.switch.asterisk.pbxstate import PbxState
 from pyerlsw.switch.asterisk.substitution import Substituter
@@ -117,11 +116,7 @@ class ChannelScope:
 
 
 def _hangupcause(scope: ChannelScope) -> str:
-    state = scope.state
-    core = scope.session.channel.hangup_cause
-    if state.cause is not None and (core is None or core == 0):
-        return str(state.cause)
-    return str(asterisk_cause(core))
+    return str(scope.state.hangup_cause(scope.session.channel.hangup_cause))
 
 
 _BUILTINS: dict[str, Callable[[ChannelScope], str]] = {

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pyerlsw.switch.asterisk.causes import core_cause
 from pyerlsw.switch.asterisk.pbxstate import PbxState
 
 if TYPE_CHECKING:
@@ -41,6 +40,6 @@ async def indicate_failure(
     if pair is not None and state.local_half == 2:
         pair.indicate(cause)
     elif not ch.answered:
-        ch.hangup(core_cause(cause))
+        state.hang_up(ch, cause)
         return
     await session.sleep(FOREVER if seconds is None or seconds <= 0 else seconds)

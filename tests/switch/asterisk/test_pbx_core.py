@@ -1,0 +1,116 @@
+"""How the interpreter sits on the core: the engine from the originate API, includes,
+transfers away from the PBX, Local CHANNEL() mirroring, handlers at optimisation."""
+
+from __future__ import annotations
+
+from tests.switch.asterisk.conftest import Factory
+
+DEVICES = """
+[devices]
+exten => 201,1,Answer()
+ same => n,Verbose(0,${CHANNEL} in ${CONTEXT} for ${EXTEN})
+ same => n,Goto(inc-only,1)
+
+include => included
+
+[included]
+exten => inc-only,1,Verbose(0,included match keeps CONTEXT=${CONTEXT})
+ same => n,Hangup()
+"""
+
+
+async def test_originate_api_runs_extension_of_context(asterisk: Factory) -> None:
+    ast = await asterisk(DEVICES)
+    result = await ast.switch.api("originate", "sim/x 201 asterisk devices")
+    assert result.ok, result.output
+    await ast.idle()
+    lines = ast.asterisk_lines()
+    assert "sim/x in devices for 201" in lines
+    assert "included match keeps CONTEXT=devices" in lines
+    assert (
+        '    -- Executing [inc-only@devices:1] Verbose("sim/x", '
+        '"0,included match keeps CONTEXT=devices") in new stack' in lines
+    )
+
+
+async def test_transfer_away_ends_the_pbx_without_h(asterisk: Factory) -> None:
+    text = "[c]\nexten => 1,1,Answer()\n same => n,Wait(100)\nexten => h,1,Verbose(0,h ran)\n"
+    ast = await asterisk(text)
+    caller = await ast.call("1", "c", name="SIP/t-1")
+    await ast.settle(1)
+    result = await ast.switch.api("uuid_transfer", f"{caller.uuid} park inline")
+    assert result.ok, result.output
+    await ast.settle(1)
+    assert caller.channel.ready
+    assert any(e.get("Application") == "park" for e in ast.fired("CHANNEL_EXECUTE"))
+    caller.hangup()
+    await ast.ended(caller)
+    assert "h ran" not in ast.lines()
+
+
+MIRROR = """
+[c]
+exten => 1,1,Dial(Local/2@c/n)
+exten => 2,1,Set(CHANNEL(accountcode)=acct2)
+ same => n,Set(CHANNEL(language)=fr)
+ same => n,Set(CHANNEL(hangup_handler_push)=h2,s,1)
+ same => n,Answer()
+ same => n,Wait(2)
+ same => n,Hangup()
+[h2]
+exten => s,1,Verbose(0,handler of ${CHANNEL})
+ same => n,Return()
+"""
+
+
+async def test_channel_writes_cross_the_local_pair_except_handlers(asterisk: Factory) -> None:
+    ast = await asterisk(MIRROR)
+    caller = await ast.call("1", "c", name="SIP/m-1")
+    await ast.settle(1)
+    one = ast.named("Local/2@c-00000000;1")
+    two = ast.named("Local/2@c-00000000;2")
+    assert one is not None and two is not None
+    s1, s2 = ast.layer.state(one), ast.layer.state(two)
+    assert (s2.accountcode, s1.peeraccount) == ("acct2", "acct2")
+    assert s1.language == "fr"
+    assert s1.handlers.handlers == ()
+    assert s2.handlers.handlers == ("h2,s,1",)
+    await ast.ended(caller)
+    assert "handler of Local/2@c-00000000;2" in ast.lines()
+
+
+OPTIMIZE = """
+[c]
+exten => 1,1,Dial(Local/2@c${OPT},,b(pre^s^1))
+exten => 2,1,Set(CHANNEL(hangup_handler_push)=hh,s,1(two))
+ same => n,Dial(SIP/callee,,b(pre^s^1))
+exten => h,1,Verbose(0,h of ${CHANNEL} at ${EPOCH})
+[pre]
+exten => s,1,Set(CHANNEL(hangup_handler_push)=hh,s,1(${CHANNEL}))
+ same => n,Return()
+[hh]
+exten => s,1,Verbose(0,handler ${ARG1} at ${EPOCH})
+ same => n,Return()
+"""
+
+
+async def test_local_halves_run_handlers_at_optimisation_unless_n(asterisk: Factory) -> None:
+    for opt, at_end in (("", False), ("/n", True)):
+        ast = await asterisk(OPTIMIZE)
+        ast.layer.globals["OPT"] = opt
+        start = int(ast.switch.clock.now())
+        caller = await ast.call("1", "c", name="SIP/o-1", variables={"sim_hangup_after": "60"})
+        await ast.idle()
+        lines = ast.lines()
+        when = {
+            line.split(" at ")[0]: int(line.split(" at ")[1]) - start
+            for line in lines
+            if line.startswith(("handler ", "h of "))
+        }
+        later = 60 if at_end else 0
+        assert when["handler Local/2@c-00000000;1"] == later
+        assert when["handler two"] == later
+        assert when["h of Local/2@c-00000000;2"] == later
+        assert when["handler SIP/callee-00000000"] == 60  # the real callee: real end
+        assert when["h of SIP/o-1"] == 60
+        assert caller.channel.get_variable("DIALSTATUS") == "ANSWER"
