@@ -81,6 +81,7 @@ class CallFileSpool:
         self._timer: Any = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.stopped = False
+        self._saw_running = False
         layer.directories["spool"] = str(outgoing.parent)
 
     @classmethod
@@ -132,6 +133,11 @@ class CallFileSpool:
 
     def _poll(self) -> None:
         self._timer = None
+        running = self.layer.switch.running
+        if running:
+            self._saw_running = True
+        elif self._saw_running:
+            self.stop()  # the switch stopped: no more scans
         if not self.stopped:
             self.poll()
 

@@ -114,3 +114,31 @@ async def test_local_halves_run_handlers_at_optimisation_unless_n(asterisk: Fact
         assert when["handler SIP/callee-00000000"] == 60  # the real callee: real end
         assert when["h of SIP/o-1"] == 60
         assert caller.channel.get_variable("DIALSTATUS") == "ANSWER"
+
+
+async def test_endless_goto_loop_is_bounded_and_others_go_on(asterisk: Factory) -> None:
+    ast = await asterisk(
+        "[c]\nexten => 1,1,Goto(1,1)\nexten => 2,1,Verbose(0,other call)\n", max_steps=5000
+    )
+    looping = await ast.call("1", "c", name="SIP/loop-1")
+    other = await ast.call("2", "c", name="SIP/other-1")
+    await ast.ended(other)
+    await ast.ended(looping)
+    lines = ast.lines()
+    assert "other call" in lines
+    assert any("executed 5000 priorities" in line for line in lines)
+
+
+async def test_local_options_and_api_errors(asterisk: Factory) -> None:
+    ast = await asterisk(
+        "[c]\nexten => 1,1,Dial(Local/2@c/j)\nexten => 2,1,Answer()\n same => n,Hangup()\n"
+    )
+    caller = await ast.call("1", "c", name="SIP/j-1")
+    await ast.ended(caller)
+    assert (
+        "You must use the 'n' option with the 'j' option to enable the jitter buffer" in ast.lines()
+    )
+    core = await ast.switch.api("core", "show channels")
+    assert core.output.startswith("No such command 'core show channels'")
+    database = await ast.switch.api("database", "get onlyfamily")
+    assert database.output.startswith("Usage: database get <family> <key>")
