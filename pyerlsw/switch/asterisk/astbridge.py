@@ -42,10 +42,10 @@ class Outcome(enum.Enum):
     OPTIMIZED = "optimized"
 
 
-def _start_bridge(owner: Session, peer: Session) -> Bridge:
+def _start_bridge(bridge: Bridge) -> Bridge:
+    peer = bridge.b
     peer.channel.flags.discard("originating")
     peer.channel.request_state(ChannelState.CS_EXCHANGE_MEDIA)
-    bridge = Bridge(owner, peer, originated=True)
     bridge.start()
     return bridge
 
@@ -59,7 +59,12 @@ class BridgeLink:
         self.owner = owner
         self.peer = peer
         self.optimized = False
-        self.bridge = _start_bridge(owner, peer)
+        self.bridge = Bridge(owner, peer, originated=True)
+
+    def start(self) -> None:
+        """Start the core bridge (register the link in ``layer.links`` first, so
+        watchers that run on the bridge's start see it)."""
+        _start_bridge(self.bridge)
 
     def uuids(self) -> tuple[str, str]:
         return self.owner.uuid, self.peer.uuid
@@ -78,7 +83,7 @@ class BridgeLink:
         if self.bridge.active:
             self.bridge.end(old)
         self.peer = new_peer
-        self.bridge = _start_bridge(self.owner, new_peer)
+        self.bridge = _start_bridge(Bridge(self.owner, new_peer, originated=True))
         return old
 
 
@@ -98,6 +103,7 @@ async def bridge_call(
     link = BridgeLink(owner, peer)
     layer.links[owner.uuid] = link
     layer.links[peer.uuid] = link
+    link.start()
     started = clock.monotonic()
     warnings = limit.warning_times() if limit is not None else []
     deadline = started + limit.max_ms / 1000.0 if limit is not None else None

@@ -23,8 +23,11 @@ Optimisation (Asterisk 12+ rules): when ``;1`` is the peer of a Dial bridge and 
 runs a Dial bridge of its own, and the pair has no ``/n``, the far channel of ``;2``
 is moved into ``;1``'s bridge (a swap), ``;2``'s Dial returns (its ``L()`` limit and
 anything after it are lost), ``;1`` is hung up (its hangup handlers run now) and so is
-``;2`` (its ``h`` and handlers run now). ``local::optimization_begin``/``end`` are
-fired; ``Success`` is reported as Asterisk does for a swap (``No`` on success).
+``;2`` (its ``h`` and handlers run now). When ``;1`` is in a FreeSWITCH bridge instead
+(the ``bridge`` application, ``uuid_bridge``), the two real channels are joined with
+``uuid_bridge`` (the FreeSWITCH side then follows its after-bridge rules).
+``local::optimization_begin``/``end`` are fired; ``Success`` is reported as Asterisk
+does for a swap (``No`` on success).
 Options ``j`` (only with ``n``), ``m`` and ``b`` are accepted and have no further
 effect on simulated media.
 """
@@ -45,6 +48,7 @@ from pyerlsw.switch.asterisk.local import (
     parse_local_resource,
 )
 from pyerlsw.switch.asterisk.pbxstate import PbxState, session_cause
+from pyerlsw.switch.bridge import uuid_bridge
 from pyerlsw.switch.causes import CAUSES
 from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
 from pyerlsw.switch.session import EndpointDriver
@@ -204,7 +208,14 @@ class LocalPair:
 
     def _on_one_change(self) -> None:
         one, two = self.one, self.two
-        if one is None or one.channel.ready or two is None or not two.channel.ready:
+        if one is None or two is None:
+            return
+        if one.channel.ready:
+            bridge = one.bridge
+            if bridge is not None and bridge.active and not self.optimized:
+                self.maybe_optimize()
+            return
+        if not two.channel.ready:
             return
         cause = one.channel.hangup_cause
         two.channel.hangup(cause if cause is not None else CAUSES["NORMAL_CLEARING"])
@@ -225,14 +236,21 @@ class LocalPair:
         one, two = self.one, self.two
         if self.target.no_optimize or self.optimized or one is None or two is None:
             return
-        l1 = layer.links.get(one.uuid)
         l2 = layer.links.get(two.uuid)
-        if l1 is None or l2 is None or l1 is l2 or l1.optimized or l2.optimized:
+        if l2 is None or l2.owner is not two or l2.optimized:
             return
-        if l1.peer is not one or l2.owner is not two:
-            return
+        l1 = layer.links.get(one.uuid)
+        if l1 is not None:
+            if l1 is l2 or l1.optimized or l1.peer is not one:
+                return
+            x = l1.owner
+        else:
+            core_bridge = one.bridge  # a FreeSWITCH bridge (bridge app, uuid_bridge)
+            if core_bridge is None or not core_bridge.active:
+                return
+            x = core_bridge.a if core_bridge.b is one else core_bridge.b
         y = l2.peer
-        if not all(s.channel.ready for s in (l1.owner, one, two, y)):
+        if x is two or not all(s.channel.ready for s in (x, one, two, y)):
             return
         self.optimized = True
         layer.optimization_id += 1
@@ -249,10 +267,13 @@ class LocalPair:
         for uuid in (two.uuid, y.uuid):
             if layer.links.get(uuid) is l2:
                 del layer.links[uuid]
-        l1.swap_peer(y)
-        if layer.links.get(one.uuid) is l1:
-            del layer.links[one.uuid]
-        layer.links[y.uuid] = l1
+        if l1 is not None:
+            l1.swap_peer(y)
+            if layer.links.get(one.uuid) is l1:
+                del layer.links[one.uuid]
+            layer.links[y.uuid] = l1
+        else:
+            uuid_bridge(x, y)
         # Asterisk reports a successful swap as "Success: No" (res == 1); kept.
         end = local_optimization_end_fields(
             ami_snapshot(one), ami_snapshot(two), success=False, attempt_id=attempt

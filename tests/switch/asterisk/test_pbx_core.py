@@ -142,3 +142,19 @@ async def test_local_options_and_api_errors(asterisk: Factory) -> None:
     assert core.output.startswith("No such command 'core show channels'")
     database = await ast.switch.api("database", "get onlyfamily")
     assert database.output.startswith("Usage: database get <family> <key>")
+
+
+async def test_local_from_the_freeswitch_bridge_app_is_optimised(asterisk: Factory) -> None:
+    ast = await asterisk("[ctx]\nexten => 100,1,Dial(SIP/bob)\n")
+    result = await ast.switch.api("originate", "sim/alice 'bridge:Local/100@ctx' inline")
+    assert result.ok, result.output
+    alice = ast.switch.session(result.output.split()[1])
+    assert alice is not None
+    await ast.settle(2)
+    bob = ast.named("SIP/bob")
+    assert bob is not None
+    assert ast.named("Local/") is None
+    assert alice.bridge is not None and alice.bridge is bob.bridge
+    assert ast.fired("CUSTOM", subclass="local::optimization_end")
+    bob.hangup()
+    await ast.idle()
