@@ -149,6 +149,8 @@ class Interpreter:
                 result = layer.find(state.context, state.exten, state.priority, cid)
                 if result.priority is not None:
                     rc = await self.spawn(session, state, result.priority)
+                    if mode is Mode.MAIN and ch.ready and session.interrupted():
+                        return End.TRANSFERRED  # moved away (transfer, uuid_bridge...)
                     if rc != 0:
                         layer.verbose(
                             2,

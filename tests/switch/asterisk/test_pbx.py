@@ -3,6 +3,8 @@ special extensions, patterns, Gosub, expressions, bad input."""
 
 from __future__ import annotations
 
+import pytest
+
 from pyerlsw.switch.causes import CAUSES
 from tests.switch.asterisk.conftest import Factory
 
@@ -246,3 +248,36 @@ async def test_variables_inheritance_forms_and_channel_events(asterisk: Factory)
     assert '"Bob" <555> SIP SIP/v-1' in ast.asterisk_lines()
     assert caller.channel.get_variable("_X") == "2"
     assert caller.channel.get_variable("__X") is None
+
+
+IVR = """
+[ivr]
+exten => s,1,Background(welcome&menu)
+ same => n,Set(TIMEOUT(response)=3)
+ same => n,WaitExten()
+exten => t,1,Verbose(0,timeout after ${TIMEOUT(response)} s)
+ same => n,Playback(goodbye,noanswer)
+ same => n,Verbose(0,status ${PLAYBACKSTATUS})
+ same => n,Hangup()
+
+[noto]
+exten => s,1,WaitExten(1)
+"""
+
+
+async def test_background_waitexten_and_t(asterisk: Factory) -> None:
+    ast = await asterisk(IVR)
+    start = ast.switch.clock.now()
+    caller = await ast.call("s", "ivr", name="SIP/ivr-1")
+    await ast.ended(caller)
+    lines = ast.lines()
+    assert "timeout after 3 s" in lines
+    assert "status SUCCESS" in lines
+    assert "Timeout but no rule 't' or 'e' in context 'ivr'" not in lines
+    plays = [e.get("Playback-File-Path") for e in ast.fired("PLAYBACK_START")]
+    assert plays == ["welcome", "menu", "goodbye"]
+    assert "    -- <SIP/ivr-1> Playing 'welcome.ulaw' (language 'en')" in lines
+    assert ast.switch.clock.now() - start == pytest.approx(6.0)  # 1 + 1 + 3 + 1 s
+    other = await ast.call("s", "noto", name="SIP/ivr-2")
+    await ast.ended(other)
+    assert "Timeout but no rule 't' or 'e' in context 'noto'" in ast.lines()

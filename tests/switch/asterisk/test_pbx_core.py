@@ -158,3 +158,21 @@ async def test_local_from_the_freeswitch_bridge_app_is_optimised(asterisk: Facto
     assert ast.fired("CUSTOM", subclass="local::optimization_end")
     bob.hangup()
     await ast.idle()
+
+
+async def test_dial_to_loopback_uses_xml_and_bows_out(asterisk: Factory) -> None:
+    text = "[c]\nexten => 1,1,Dial(loopback/1000)\nexten => h,1,Verbose(0,h ran)\n"
+    ast = await asterisk(text)
+    caller = await ast.call("1", "c", name="SIP/lb-1")
+    await ast.settle(1)
+    a, b = ast.named("loopback/1000-a"), ast.named("loopback/1000-b")
+    device = ast.named("sim/1000")
+    assert a is not None and b is not None and device is not None
+    assert caller.channel.get_variable("DIALSTATUS") == "ANSWER"
+    assert b.channel.profile.dialplan == "XML"  # the default dialplan bridged sim/1000
+    await ast.settle(3)
+    assert ast.named("loopback/") is None
+    assert caller.channel.ready and caller.bridge is device.bridge
+    assert "h ran" not in ast.lines()  # the PBX was left, not ended
+    device.hangup()
+    await ast.idle()
