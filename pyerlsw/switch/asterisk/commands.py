@@ -2,7 +2,9 @@
 
 * ``core show hanguphandlers <channel>|all`` (``api core show hanguphandlers all``);
 * ``database put|get|del|deltree|show|showkey|query ...`` on the layer's AstDB;
-* ``local show channels``.
+* ``local show channels``;
+* ``dialplan reload`` (reads extensions.conf again; calls in progress keep running on
+  the new dialplan from their next priority).
 
 The output is the CLI text as Asterisk prints it; usage errors print Asterisk's usage
 text. Channel names are the core's channel names (Local halves, Dial legs and
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS", "register", "unregister"]
 
-COMMANDS = ("core", "database", "local")
+COMMANDS = ("core", "database", "local", "dialplan")
 
 
 def _no_such_command(words: list[str]) -> str:
@@ -54,8 +56,17 @@ def local_command(layer: AsteriskLayer, args: str) -> str:
     return local_show_channels(split_args(args), pairs)
 
 
+def dialplan_command(layer: AsteriskLayer, args: str) -> str:
+    words = split_args(args)
+    if [w.lower() for w in words] == ["reload"]:
+        layer.load_dialplan()
+        return "Dialplan reloaded.\n"
+    return _no_such_command(["dialplan", *words])
+
+
 def register(layer: AsteriskLayer) -> None:
-    """Register ``core``, ``database`` and ``local`` on the layer's switch."""
+    """Register ``core``, ``database``, ``local`` and ``dialplan`` on the layer's
+    switch."""
 
     async def core(switch: Switch, args: str, session: Session | None) -> str:
         return core_command(layer, args)
@@ -65,6 +76,9 @@ def register(layer: AsteriskLayer) -> None:
 
     async def local(switch: Switch, args: str, session: Session | None) -> str:
         return local_command(layer, args)
+
+    async def dialplan(switch: Switch, args: str, session: Session | None) -> str:
+        return dialplan_command(layer, args)
 
     registry = layer.switch.api_commands
     registry.register(
@@ -76,6 +90,7 @@ def register(layer: AsteriskLayer) -> None:
         description="Asterisk database (AstDB)",
     )  # fmt: skip
     registry.register("local", local, syntax="show channels", description="Asterisk Local channels")
+    registry.register("dialplan", dialplan, syntax="reload", description="Reload extensions.conf")
 
 
 def unregister(layer: AsteriskLayer) -> None:

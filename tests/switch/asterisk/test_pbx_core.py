@@ -176,3 +176,18 @@ async def test_dial_to_loopback_uses_xml_and_bows_out(asterisk: Factory) -> None
     assert "h ran" not in ast.lines()  # the PBX was left, not ended
     device.hangup()
     await ast.idle()
+
+
+async def test_dialplan_reload(asterisk: Factory, tmp_path: object) -> None:
+    from pathlib import Path
+
+    conf = Path(str(tmp_path)) / "extensions.conf"
+    conf.write_text("[c]\nexten => 1,1,Verbose(0,old)\n")
+    ast = await asterisk("", extensions_conf=str(conf))
+    first = await ast.call("1", "c", name="SIP/r-1")
+    await ast.ended(first)
+    conf.write_text("[c]\nexten => 1,1,Verbose(0,new)\n")
+    assert (await ast.switch.api("dialplan", "reload")).output == "Dialplan reloaded.\n"
+    second = await ast.call("1", "c", name="SIP/r-2")
+    await ast.ended(second)
+    assert [line for line in ast.lines() if line in ("old", "new")] == ["old", "new"]
