@@ -62,7 +62,12 @@ def install_asterisk(
     switch: Switch, config: AsteriskConfig | None = None, **overrides: Any
 ) -> AsteriskLayer:
     """Install the Asterisk layer on ``switch`` and return it (see the module
-    docstring). ``overrides`` are :class:`AsteriskConfig` fields."""
+    docstring). ``overrides`` are :class:`AsteriskConfig` fields. Once per switch
+    (RuntimeError otherwise, until :func:`uninstall_asterisk`); raises
+    :class:`~pyerlsw.switch.asterisk.astdb.AstDBError` when the AstDB cannot be opened."""
+    current = switch.dialplans.get(AsteriskDialplan.name)
+    if isinstance(current, AsteriskDialplan) and not current.layer.closed:
+        raise RuntimeError("the Asterisk layer is already installed on this switch")
     if config is None:
         config = AsteriskConfig(**overrides)
     elif overrides:

@@ -125,7 +125,7 @@ class LocalPair:
         state.local, state.local_half = self, 1
         state.context, state.exten = self.target.context, self.target.exten
         state.connected_name, state.connected_num = caller_name, caller_num
-        session.watchers.append(self._on_one_change)
+        session.watchers.append(self._watch_one)
 
     def call(self) -> bool:
         """Place the call (``local_call``): start ``;2``. False when it cannot be."""
@@ -167,7 +167,7 @@ class LocalPair:
         s2.language, s2.musicclass = s1.language, s1.musicclass
         self.two = two
         self.two_alive = True
-        two.watchers.append(self._on_two_change)
+        two.watchers.append(self._watch_two)
         return True
 
     def fire_bridge_event(self) -> None:
@@ -185,6 +185,18 @@ class LocalPair:
         one = self.one
         if one is not None and one.channel.ready and not one.channel.answered:
             one.channel.hangup(core_cause(cause))
+
+    def _watch_one(self) -> None:
+        try:
+            self._on_one_change()
+        except Exception as exc:  # a watcher must never break the core's caller
+            self.layer.switch.log_exception(exc, f"Local pair {self.one_name} failed")
+
+    def _watch_two(self) -> None:
+        try:
+            self._on_two_change()
+        except Exception as exc:
+            self.layer.switch.log_exception(exc, f"Local pair {self.two_name} failed")
 
     def _on_two_change(self) -> None:
         one, two = self.one, self.two

@@ -107,10 +107,22 @@ class LoopbackPair:
         ach.set_variable("other_loopback_leg_uuid", b.uuid)
         if self.app is not None:
             b.transfer_to_extension([Action("pre_answer"), Action(self.app, self.app_arg)])
-        b.watchers.append(self._on_b_change)
-        a.watchers.append(self._on_a_change)
+        b.watchers.append(self._watch_b)
+        a.watchers.append(self._watch_a)
 
     # -- signalling --------------------------------------------------------------------
+
+    def _watch_a(self) -> None:
+        try:
+            self._on_a_change()
+        except Exception as exc:  # a watcher must never break the core's caller
+            self.layer.switch.log_exception(exc, "loopback pair failed")
+
+    def _watch_b(self) -> None:
+        try:
+            self._on_b_change()
+        except Exception as exc:
+            self.layer.switch.log_exception(exc, "loopback pair failed")
 
     def _on_b_change(self) -> None:
         a, b = self.a, self.b

@@ -191,3 +191,13 @@ async def test_dialplan_reload(asterisk: Factory, tmp_path: object) -> None:
     second = await ast.call("1", "c", name="SIP/r-2")
     await ast.ended(second)
     assert [line for line in ast.lines() if line in ("old", "new")] == ["old", "new"]
+
+
+async def test_install_once_per_switch(asterisk: Factory) -> None:
+    import pytest
+
+    from pyerlsw.switch.asterisk.install import install_asterisk
+
+    ast = await asterisk("[c]\n")
+    with pytest.raises(RuntimeError, match="already installed"):
+        install_asterisk(ast.switch, spool=False)
