@@ -1,6 +1,10 @@
-"""The Asterisk dialplan layer's self-contained parts (see docs/asterisk.md).
+"""The Asterisk layer of the call core (see docs/asterisk.md).
 
-Pure, channel-free modules that the Asterisk PBX interpreter builds on:
+:func:`install_asterisk` plugs it into a switch (the ``asterisk`` dialplan engine, the
+interpreter, Asterisk's applications, hangup handlers, ``Local``/``loopback``
+endpoints, AstDB and call files); :class:`AsteriskConfig` configures it.
+
+Pure, channel-free modules that the interpreter builds on:
 
 * :mod:`.config` / :mod:`.conffile` / :mod:`.model`: extensions.conf to an immutable
   :class:`Dialplan`;
@@ -14,7 +18,9 @@ Pure, channel-free modules that the Asterisk PBX interpreter builds on:
 * :mod:`.hangup_handlers`, :mod:`.logline`, :mod:`.local`, :mod:`.ami`: handler stacks
   and the exact CLI/log/AMI texts.
 
-Nothing here imports the Erlang layers or the call core, and importing does no work.
+The live modules (``install``, ``layer``, ``pbx``, ``dial``, ``localchan``...) use only
+the core's public registries and hooks. Nothing here imports the Erlang layers, and
+importing does no work.
 """
 
 from pyerlsw.switch.asterisk.astdb import AstDB, database_command
@@ -34,6 +40,8 @@ from pyerlsw.switch.asterisk.functions import (
     register_builtin_functions,
 )
 from pyerlsw.switch.asterisk.hangup_handlers import HangupHandlerStack, expand_handler
+from pyerlsw.switch.asterisk.install import install_asterisk, uninstall_asterisk
+from pyerlsw.switch.asterisk.layer import AsteriskLayer
 from pyerlsw.switch.asterisk.lookup import (
     LookupResult,
     LookupStatus,
@@ -45,11 +53,14 @@ from pyerlsw.switch.asterisk.lookup import (
 )
 from pyerlsw.switch.asterisk.model import Context, Dialplan, Extension, Priority
 from pyerlsw.switch.asterisk.patterns import MatchMode, extension_match
+from pyerlsw.switch.asterisk.settings import AsteriskConfig
 from pyerlsw.switch.asterisk.spool import SpoolDirectory, Spooler
 from pyerlsw.switch.asterisk.substitution import Scope, Substituter, separate_args
 
 __all__ = [
     "AstDB",
+    "AsteriskConfig",
+    "AsteriskLayer",
     "CallFile",
     "Context",
     "Dialplan",
@@ -79,10 +90,12 @@ __all__ = [
     "extension_match",
     "find_extension",
     "find_label",
+    "install_asterisk",
     "load_extensions_conf",
     "match_more",
     "parse_call_file",
     "parse_extensions_conf",
     "register_builtin_functions",
     "separate_args",
+    "uninstall_asterisk",
 ]
