@@ -36,10 +36,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pyerlsw.gateway.config import ConfigError, CookieSource, ErlangEventConfig, parse_config
+from pyerlsw.switch.asterisk.settings import AsteriskConfig
 from pyerlsw.switch.config import SwitchConfig
 
 __all__ = [
-    "AsteriskSettings",
     "CliOverrides",
     "PyerlswToml",
     "RunConfig",
@@ -65,24 +65,14 @@ class StartupError(Exception):
         super().__init__(f"{source}: {problem}")
 
 
-class AsteriskSettings(BaseModel):
-    """``[asterisk]`` in ``pyerlsw.toml``. Relative paths are under ``data_dir``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    astdb: str = Field(default="astdb.sqlite3", description="AstDB SQLite file")
-    spool_dir: str = Field(default="spool/outgoing", description="call-file spool directory")
-    spool_done_dir: str = Field(default="spool/outgoing_done", description="archived call files")
-    spool: bool = Field(default=True, description="watch the spool directory for call files")
-
-
 class PyerlswToml(BaseModel):
     """The whole of ``pyerlsw.toml``.
 
     ``[switch]`` takes any :class:`~pyerlsw.switch.config.SwitchConfig` field
     (``hostname``, ``clock``, ``devices``, ``technologies``, ``global_variables`` ...);
-    ``[devices.NAME]`` is a shortcut for ``switch.devices``; ``[asterisk]`` is
-    :class:`AsteriskSettings`; ``data_dir`` holds AstDB and the spool (default
+    ``[devices.NAME]`` is a shortcut for ``switch.devices``; ``[asterisk]`` takes any
+    :class:`~pyerlsw.switch.asterisk.settings.AsteriskConfig` field (AstDB file, spool
+    directories, limits); ``data_dir`` holds AstDB and the spool (default
     ``$XDG_DATA_HOME/pyerlsw`` or ``~/.local/share/pyerlsw``).
     """
 
@@ -92,7 +82,7 @@ class PyerlswToml(BaseModel):
     log_level: str | None = None
     switch: dict[str, Any] = Field(default_factory=dict)
     devices: dict[str, dict[str, str]] = Field(default_factory=dict)
-    asterisk: AsteriskSettings = Field(default_factory=AsteriskSettings)
+    asterisk: AsteriskConfig = Field(default_factory=AsteriskConfig)
 
 
 @dataclass(frozen=True)
@@ -120,7 +110,7 @@ class RunConfig:
     """The merged FreeSWITCH XML tree (relative path -> bytes), defaults included."""
     acl_conf: bytes | None
     extensions_conf: Path | None
-    asterisk: AsteriskSettings
+    asterisk: AsteriskConfig
     data_dir: Path
     log_level: str = "info"
     cookie_from_flag: bool = False

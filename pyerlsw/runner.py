@@ -115,26 +115,34 @@ def _acl_registry(cfg: RunConfig) -> Any:
     return registry
 
 
-def _install_asterisk(switch: Any, cfg: RunConfig) -> None:
-    """Load ``extensions.conf`` into the switch (engine ``asterisk``), when present."""
-    if cfg.extensions_conf is None:
-        return
+def _install_asterisk(switch: Any, cfg: RunConfig) -> Any:
+    """The Asterisk layer: the conf dir's ``extensions.conf``, else the embedded one
+    (the seed documents' examples); AstDB and the call-file spool under ``data_dir``."""
+    from importlib.resources import as_file, files
+
+    from pyerlsw.switch.asterisk.astdb import AstDBError
+    from pyerlsw.switch.asterisk.install import install_asterisk
+
+    if cfg.extensions_conf is not None:
+        source = str(cfg.extensions_conf)
+    else:  # package data is a real file in every install pyerlsw supports (no zipapps)
+        with as_file(files("pyerlsw.switch.asterisk").joinpath("defaults/extensions.conf")) as p:
+            source = str(p)
     try:
-        from pyerlsw.switch.asterisk.install import install_asterisk
-    except ImportError:  # the Asterisk layer is optional at this stage of the project
-        log.warning("extensions.conf found but the Asterisk layer is not installed")
-        return
-    cfg.data_dir.mkdir(parents=True, exist_ok=True)
-    install_asterisk(switch, extensions_conf=cfg.extensions_conf, data_dir=cfg.data_dir,
-                     settings=cfg.asterisk)
+        cfg.data_dir.mkdir(parents=True, exist_ok=True)
+        return install_asterisk(switch, cfg.asterisk, extensions_conf=source,
+                                data_dir=str(cfg.data_dir))
+    except (AstDBError, OSError) as exc:
+        raise StartupError(str(cfg.data_dir), f"Asterisk layer: {exc}") from None
 
 
 class Running:
     """A started switch + node + gateway; :meth:`stop` tears them down in order."""
 
     def __init__(self, cfg: RunConfig, switch: Any, node: Any, gateway: Any,
-                 cookie_origin: str) -> None:
+                 cookie_origin: str, *, asterisk: Any = None) -> None:
         self.cfg = cfg
+        self.asterisk = asterisk
         self.switch = switch
         self.node = node
         self.gateway = gateway
@@ -161,7 +169,11 @@ class Running:
 
     async def stop(self) -> None:
         """Hang up every call (SYSTEM_SHUTDOWN), close the gateway, leave EPMD."""
+        from pyerlsw.switch.asterisk.install import uninstall_asterisk
+
         await self.switch.stop(cause="SYSTEM_SHUTDOWN")
+        if self.asterisk is not None:
+            uninstall_asterisk(self.asterisk)
         await self.gateway.close()
         await self.node.close()
         if self._log_task is not None:
@@ -186,7 +198,7 @@ async def start(cfg: RunConfig, **node_options: Any) -> Running:
         switch = Switch(cfg.switch, xml_loader=_xml_loader(cfg))
     except XmlError as exc:
         raise StartupError(exc.source, str(exc)) from None
-    _install_asterisk(switch, cfg)
+    asterisk = _install_asterisk(switch, cfg)
     cookie = resolve_cookie(cfg.erlang_event)
     origin = cookie.origin
     if cfg.cookie_from_flag:
@@ -199,6 +211,9 @@ async def start(cfg: RunConfig, **node_options: Any) -> Running:
         await start_node(node, cfg.erlang_event)
     except OSError as exc:
         await switch.stop()
+        from pyerlsw.switch.asterisk.install import uninstall_asterisk
+
+        uninstall_asterisk(asterisk)
         ee = cfg.erlang_event
         raise StartupError(
             f"{ERLANG_EVENT_CONF} listen-ip/listen-port",
@@ -209,7 +224,7 @@ async def start(cfg: RunConfig, **node_options: Any) -> Running:
     if cookie.origin == "default" and cfg.erlang_event.listen_ip in ("0.0.0.0", "::"):
         log.warning("using the well-known cookie ClueCon on all addresses; set a cookie "
                     "(--cookie, erlang_event.conf or ~/.erlang.cookie) or apply-inbound-acl")
-    return Running(cfg, switch, node, gateway, origin)
+    return Running(cfg, switch, node, gateway, origin, asterisk=asterisk)
 
 
 async def serve(cfg: RunConfig, *, stdout: IO[str] | None = None,
