@@ -60,9 +60,11 @@ class RunProcess:
         return self.proc.returncode
 
 
-def _env(epmd: EpmdDaemon) -> dict[str, str]:
+def _env(epmd: EpmdDaemon, data_home: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["ERL_EPMD_PORT"] = str(epmd.port)
+    if data_home is not None:  # AstDB and the call-file spool live under it
+        env["XDG_DATA_HOME"] = str(data_home)
     env["HOME"] = env.get("HOME", "/root")
     return env
 
@@ -79,7 +81,7 @@ def _start_run(epmd: EpmdDaemon, conf: Path, *extra: str) -> subprocess.Popen[st
     return subprocess.Popen(
         [sys.executable, "-m", "pyerlsw.cli", "run", "--conf", str(conf), *extra],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, env=_env(epmd),
+        text=True, env=_env(epmd, conf / "data"),
     )
 
 
@@ -94,7 +96,8 @@ def running(epmd25: EpmdDaemon, tmp_path: Path) -> Iterator[RunProcess]:
         proc.kill()
         _, err = proc.communicate(timeout=10)
         pytest.fail(f"pyerlsw run did not start: {ready!r} {err[-2000:]}")
-    handle = RunProcess(proc, f"{alive}@{short_hostname()}", cookie, ready, _env(epmd25))
+    handle = RunProcess(proc, f"{alive}@{short_hostname()}", cookie, ready,
+                        _env(epmd25, conf / "data"))
     yield handle
     handle.stop()
     for stream in (proc.stdout, proc.stderr):
