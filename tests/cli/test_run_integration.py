@@ -130,3 +130,18 @@ def test_port_in_use_stops_startup(epmd25: EpmdDaemon, tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert f":{port}" in err and "listen" in err
     assert "Traceback" not in err
+
+
+def test_cli_prompt_runs_commands_until_exit(running: RunProcess, tmp_path: Path) -> None:
+    env = dict(running.env)
+    env["HOME"] = str(tmp_path)  # the history file goes there
+    result = subprocess.run(
+        [sys.executable, "-m", "pyerlsw.cli", "cli", "--node", running.node,
+         "--cookie", running.cookie],
+        input="status\nnosuch\n\nexit\n", capture_output=True, text=True, timeout=60,
+        env=env, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{running.node}> " in result.stdout
+    assert "UP 0 years" in result.stdout
+    assert "nosuch: Command not found!" in result.stdout
