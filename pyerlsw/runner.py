@@ -136,6 +136,20 @@ def _install_asterisk(switch: Any, cfg: RunConfig) -> Any:
         raise StartupError(str(cfg.data_dir), f"Asterisk layer: {exc}") from None
 
 
+def _check_cookie_files(cfg: RunConfig) -> None:
+    """A configured ``cookie-file`` that cannot be used stops start-up (FreeSWITCH logs
+    it and falls back to another cookie; see docs/compatibility.md)."""
+    from pyerlsw.gateway.config import CookieFileError, read_cookie_file
+
+    for source in cfg.erlang_event.cookie_sources:
+        if source.kind != "cookie-file":
+            continue
+        try:
+            read_cookie_file(source.value)
+        except CookieFileError as exc:
+            raise StartupError(f"{ERLANG_EVENT_CONF} cookie-file", str(exc)) from None
+
+
 class Running:
     """A started switch + node + gateway; :meth:`stop` tears them down in order."""
 
@@ -193,6 +207,7 @@ async def start(cfg: RunConfig, **node_options: Any) -> Running:
     from pyerlsw.switch import Switch
     from pyerlsw.switch.xml.errors import XmlError
 
+    _check_cookie_files(cfg)
     acl = _acl_registry(cfg)
     try:
         switch = Switch(cfg.switch, xml_loader=_xml_loader(cfg))

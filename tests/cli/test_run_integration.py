@@ -92,6 +92,11 @@ def test_sigterm_hangs_up_calls_and_leaves_epmd(running: RunProcess, epmd25: Epm
             "<configuration><settings>"), "erlang_event.conf.xml"),
         (lambda root: (root / "dialplan").mkdir() or (root / "dialplan" / "bad.xml").write_text(
             "<include><context></include>"), "bad.xml"),
+        (lambda root: (root / "autoload_configs" / "erlang_event.conf.xml").write_text(
+            EE_CONF.format(alive="x", cookie="c", port=free_port(), encoding="string")
+            .replace('<param name="cookie" value="c"/>',
+                     f'<param name="cookie-file" value="{root}/no-such-cookie"/>')),
+         "cookie-file"),
     ],
 )
 def test_bad_configuration_stops_startup(epmd25: EpmdDaemon, tmp_path: Path,
