@@ -36,8 +36,10 @@ from .loglevels import level_name
 from .text import Encoding, ascii_lower, text_term, to_c_bytes, url_decode
 
 __all__ = [
+    "DEFAULT_PAIR_CACHE",
     "FetchRequest",
     "LogRecord",
+    "PairCache",
     "PreparedEvent",
     "PreparedLog",
     "format_log_line",
@@ -73,6 +75,49 @@ def _pair_bytes(name: bytes, value: bytes, binary: bool) -> bytes:
     return fragments.text_pair(name, value, charlist=not binary)
 
 
+DEFAULT_PAIR_CACHE = 8192
+"""Encoded header pairs a :class:`PairCache` keeps per encoding before it starts over."""
+
+
+class PairCache:
+    """Encoded ``{Name, Value}`` header pairs shared by the events of one producer.
+
+    Header names always repeat from event to event and most values do (the core UUID,
+    host names, a call's caller profile and variables), so most pairs of an event are
+    found here instead of being encoded again. Keys are the exact ``(name, value)``
+    pairs, so a hit is always the same bytes; the table is emptied when it holds
+    ``max_entries`` pairs (values that never repeat, like timestamps, only churn it).
+    """
+
+    __slots__ = ("_tables", "max_entries")
+
+    def __init__(self, max_entries: int = DEFAULT_PAIR_CACHE) -> None:
+        if max_entries < 1:
+            raise ValueError("a pair cache needs room for at least one entry")
+        self.max_entries = max_entries
+        self._tables: dict[bool, dict[tuple[str, str], bytes]] = {False: {}, True: {}}
+
+    def __len__(self) -> int:
+        return sum(len(table) for table in self._tables.values())
+
+    def encode(self, headers: tuple[tuple[str, str], ...], binary: bool) -> list[bytes]:
+        """The encoded pairs of ``headers``, in order."""
+        table = self._tables[binary]
+        get = table.get
+        out: list[bytes] = []
+        append = out.append
+        for header in headers:
+            encoded = get(header)
+            if encoded is None:
+                name, value = header
+                encoded = _pair_bytes(_c_text(name), _value_bytes(value), binary)
+                if len(table) >= self.max_entries:
+                    table.clear()
+                table[header] = encoded
+            append(encoded)
+        return out
+
+
 class _Derive:
     """Marker: take the value from the headers."""
 
@@ -83,13 +128,15 @@ _DERIVE = _Derive()
 class PreparedEvent:
     """One event, shared by every subscriber; treat it as immutable.
 
-    ``event_type`` defaults to the canonical name of the ``Event-Name`` header and
-    ``subclass`` to the ``Event-Subclass`` header; pass them (``None`` included) when
-    the source knows them, which also saves a header scan. They decide delivery; the
-    headers decide the message.
+    ``event_type`` defaults to the canonical name of the ``Event-Name`` header,
+    ``subclass`` to the ``Event-Subclass`` header and ``unique_id`` to the
+    ``Unique-ID`` header; pass them (``None`` included) when the source knows them,
+    which saves a header scan (the unique ID must then equal the header's value).
+    ``pairs`` is a :class:`PairCache` shared with other events (faster encoding).
     """
 
-    __slots__ = ("_body", "_cache", "_event_type", "_headers", "_index", "_subclass")
+    __slots__ = ("_body", "_cache", "_event_type", "_headers", "_index", "_pairs", "_subclass",
+                 "_unique_id")
 
     def __init__(
         self,
@@ -98,11 +145,15 @@ class PreparedEvent:
         *,
         event_type: str | _Derive | None = _DERIVE,
         subclass: str | _Derive | None = _DERIVE,
+        unique_id: str | _Derive | None = _DERIVE,
+        pairs: PairCache | None = None,
     ) -> None:
         self._headers = tuple(headers)
         self._body = body
         self._index: dict[str, str] | None = None
         self._cache: dict[tuple[str, Encoding], bytes] = {}
+        self._pairs = pairs
+        self._unique_id = unique_id
         if isinstance(event_type, _Derive):
             name = self.header("Event-Name")
             event_type = lookup_event_type(name) if name is not None else None
@@ -138,16 +189,24 @@ class PreparedEvent:
         """First value of a header, names compared case-insensitively (raw value)."""
         index = self._index
         if index is None:
-            index = {}
-            for key, value in self._headers:
-                index.setdefault(key.lower() if key.isascii() else ascii_lower(key), value)
+            headers = self._headers
+            if all(key.isascii() for key, _ in headers):
+                # later duplicates first, so the first occurrence wins
+                index = {key.lower(): value for key, value in reversed(headers)}
+            else:
+                index = {}
+                for key, value in headers:
+                    index.setdefault(ascii_lower(key), value)
             self._index = index
         return index.get(name.lower() if name.isascii() else ascii_lower(name))
 
     @property
     def unique_id(self) -> str | None:
         """The ``Unique-ID`` header: which call the event belongs to, if any."""
-        return self.header("Unique-ID")
+        known = self._unique_id
+        if isinstance(known, _Derive):
+            known = self._unique_id = self.header("Unique-ID")
+        return known
 
     # ------------------------------------------------------------ encoding
 
@@ -165,9 +224,13 @@ class PreparedEvent:
             parts.append(_UNDEFINED)
         else:
             parts.append(fragments.text(_c_text(uuid), charlist=not binary))
-        parts.extend(
-            _pair_bytes(_c_text(name), _value_bytes(value), binary) for name, value in self._headers
-        )
+        if self._pairs is not None:
+            parts.extend(self._pairs.encode(self._headers, binary))
+        else:
+            parts.extend(
+                _pair_bytes(_c_text(name), _value_bytes(value), binary)
+                for name, value in self._headers
+            )
         if self._body is not None:
             parts.append(_pair_bytes(_BODY_NAME, _c_text(self._body), binary))
         parts.append(fragments.NIL)

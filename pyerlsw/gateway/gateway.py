@@ -44,7 +44,7 @@ from .acl import AclRegistry, builtin_lists
 from .calls import CallPhase
 from .config import ErlangEventConfig
 from .console import BindingReport, ConsoleSnapshot, ListenerReport, SessionReport, erlang_command
-from .eventterm import LogRecord, PreparedEvent, PreparedLog
+from .eventterm import LogRecord, PairCache, PreparedEvent, PreparedLog
 from .fetch import FetchBroker
 from .listener import Listener
 from .localnet import discover_local_network
@@ -89,6 +89,7 @@ class Gateway:
         self.encoding = self.config.encoding
         self.listeners: dict[str, Listener] = {}
         self.refs = ReferenceCounter(node.node_atom)
+        self.pairs = PairCache()
         limits = getattr(switch.xml, "limits", None)
         self.fetches = FetchBroker(self.encoding, getattr(limits, "fetch_timeout", 5.0),
                                    debug=self._log_fetched)
@@ -137,7 +138,7 @@ class Gateway:
         if switch.xml is not None:
             switch.xml.add_provider(self.fetches.provide)
         self._events = switch.subscribe(maxsize=self._intake(self.config.max_event_queue),
-                                        name="mod_erlang_event")
+                                        predicate=self._wanted, name="mod_erlang_event")
         self.spawn(self._pump_events(self._events), "mod_erlang_event events")
         for name in node.nodes():
             self._open_listener(name)
@@ -273,6 +274,24 @@ class Gateway:
             self._dispatch_event(event)
             self.dispatch_pending()
 
+    def _wanted(self, event: Event) -> bool:
+        """Whether any connection or attached call may want ``event``, decided when it
+        is fired (as FreeSWITCH queues per connection at that moment): the others are
+        never queued, so an event nobody subscribed to costs only this check."""
+        name, subclass = event.name, event.subclass
+        with_calls = False
+        for listener in self._active:
+            if listener.calls:
+                with_calls = True
+            events = listener.events
+            if (listener.event_handler is not None and events.enabled
+                    and events.subscription.wants(name, subclass)):
+                return True
+        if not with_calls:
+            return False
+        uuid = event.unique_id
+        return uuid is not None and any(uuid in listener.calls for listener in self._active)
+
     def dispatch_pending(self) -> None:
         """Hand every event the switch fired so far to the connections, now."""
         stream = self._events
@@ -285,7 +304,7 @@ class Gateway:
         if not listeners:
             return
         try:
-            _fan_out(event, listeners, self.encoding)
+            _fan_out(event, listeners, self.encoding, self.pairs)
         except Exception:
             log.exception("mod_erlang_event: cannot deliver %s", event.name)
 
@@ -357,7 +376,19 @@ class Gateway:
                             file="mod_erlang_event.c", function="erlang_fetch")
 
 
-def _fan_out(event: Event, listeners: tuple[Listener, ...], encoding: Any) -> None:
+def prepare(event: Event, pairs: PairCache | None = None) -> PreparedEvent:
+    """A switch event, ready to be encoded (the unique ID taken from the channel when
+    the event carries one, so no header scan is needed)."""
+    if event.channel is not None:
+        return PreparedEvent(event.headers, event.body, event_type=event.name,
+                             subclass=event.subclass, unique_id=event.channel.uuid,
+                             pairs=pairs)
+    return PreparedEvent(event.headers, event.body, event_type=event.name,
+                         subclass=event.subclass, pairs=pairs)
+
+
+def _fan_out(event: Event, listeners: tuple[Listener, ...], encoding: Any,
+             pairs: PairCache) -> None:
     """Queue ``event`` for every attached call and connection that wants it; the
     payload of each shape is encoded once and shared."""
     name, subclass = event.name, event.subclass
@@ -374,8 +405,7 @@ def _fan_out(event: Event, listeners: tuple[Listener, ...], encoding: Any) -> No
                     and call.events.subscription.wants(name, subclass)):
                 if for_calls is None:
                     if prepared is None:
-                        prepared = PreparedEvent(event.headers, event.body, event_type=name,
-                                                 subclass=subclass)
+                        prepared = prepare(event, pairs)
                     for_calls = EncodedTerm(prepared.call_event_payload(encoding))
                 listener.delivery.queue_call_event(call, for_calls)
         events = listener.events
@@ -383,8 +413,7 @@ def _fan_out(event: Event, listeners: tuple[Listener, ...], encoding: Any) -> No
                 or not events.subscription.wants(name, subclass)):
             continue
         if prepared is None:
-            prepared = PreparedEvent(event.headers, event.body, event_type=name,
-                                     subclass=subclass)
+            prepared = prepare(event, pairs)
         if events.filters and not events.filters.passes(prepared):
             continue
         if for_handlers is None:

@@ -219,3 +219,34 @@ def test_erlang_reads_the_event_bytes(erl25):
         )
         wire = base64.b64encode(event.payload(encoding)).decode()
         assert node.eval(f'binary_to_term(base64:decode("{wire}")) =:= {expected}.') is True
+
+
+def test_a_pair_cache_gives_the_same_bytes():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pyerlsw.gateway.eventterm import PairCache
+
+    cache = PairCache(max_entries=5)
+    text_st = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FF), max_size=12)
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from(["A", "b", "Unique-ID", "x%20y"]) | text_st,
+                              st.sampled_from(["", "v", "50% done", "a\0b", "é"]) | text_st),
+                    max_size=12),
+           st.sampled_from(list(Encoding)))
+    def check(headers, encoding):
+        plain = PreparedEvent(headers, "body", event_type=None, subclass=None)
+        cached = PreparedEvent(headers, "body", event_type=None, subclass=None, pairs=cache)
+        assert cached.payload(encoding) == plain.payload(encoding)
+        assert len(cache) <= 10  # bounded per encoding
+
+    check()
+
+
+def test_a_given_unique_id_skips_the_header_scan():
+    event = PreparedEvent([("Unique-ID", "u-1"), ("unique-id", "u-2")], None,
+                          event_type="CUSTOM", subclass=None)
+    assert event.unique_id == "u-1"
+    assert PreparedEvent([("Unique-ID", "u-1")], None, event_type=None, subclass=None,
+                         unique_id="u-1").unique_id == "u-1"
