@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
-__all__ = ["CallerProfile", "ChannelTimes", "Header"]
+__all__ = ["TEXT_FIELDS", "CallerProfile", "ChannelTimes", "Header"]
 
 Header = tuple[str, str]
 
 # (header suffix, attribute) for the text fields, in FreeSWITCH's order; all are
 # optional (left out when empty).
-_TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+TEXT_FIELDS: tuple[tuple[str, str], ...] = (
     ("Username", "username"),
     ("Dialplan", "dialplan"),
     ("Caller-ID-Name", "caller_id_name"),
@@ -151,7 +151,7 @@ class CallerProfile:
             (f"{prefix}-Direction", self.direction),
             (f"{prefix}-Logical-Direction", self.logical_direction),
         ]
-        for suffix, attr in _TEXT_FIELDS:
+        for suffix, attr in TEXT_FIELDS:
             value = getattr(self, attr)
             if value:
                 out.append((f"{prefix}-{suffix}", value))

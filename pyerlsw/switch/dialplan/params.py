@@ -10,31 +10,14 @@ caller profile being hunted under the prefix ``Hunt-`` (``Hunt-Destination-Numbe
 from __future__ import annotations
 
 from pyerlsw.switch.dialplan.base import HuntTarget, RequestParamsSource
+from pyerlsw.switch.profile import TEXT_FIELDS
 
 __all__ = ["PROFILE_FIELDS", "dialplan_request_params"]
 
 PROFILE_FIELDS: tuple[tuple[str, str], ...] = (
     ("Direction", "direction"),
     ("Logical-Direction", "logical_direction"),
-    ("Username", "username"),
-    ("Dialplan", "dialplan"),
-    ("Caller-ID-Name", "caller_id_name"),
-    ("Caller-ID-Number", "caller_id_number"),
-    ("Orig-Caller-ID-Name", "orig_caller_id_name"),
-    ("Orig-Caller-ID-Number", "orig_caller_id_number"),
-    ("Callee-ID-Name", "callee_id_name"),
-    ("Callee-ID-Number", "callee_id_number"),
-    ("Network-Addr", "network_addr"),
-    ("ANI", "ani"),
-    ("ANI-II", "aniii"),
-    ("Destination-Number", "destination_number"),
-    ("Unique-ID", "uuid"),
-    ("Source", "source"),
-    ("Transfer-Source", "transfer_source"),
-    ("Context", "context"),
-    ("RDNIS", "rdnis"),
-    ("Channel-Name", "chan_name"),
-    ("Profile-Index", "profile_index"),
+    *TEXT_FIELDS,
 )
 """(header suffix, caller-field name) of a caller profile, in FreeSWITCH's order."""
 
