@@ -75,7 +75,7 @@ def channel_data_event(switch: Switch, channel: Channel) -> PreparedEvent:
     variable, then ``Content-Type: command/reply`` and ``Reply-Text: +OK``."""
     event = switch.new_event(
         "CHANNEL_DATA",
-        pre=tuple(channel.profile.headers("Channel")),
+        pre=tuple(channel.profile_headers("Channel")),
         channel=channel.snapshot(True),
         post=_REPLY_HEADERS,
         origin=_CHANNEL_DATA_ORIGIN,
