@@ -29,6 +29,7 @@ from . import command_types as ct
 from .calls import AttachedCall, CallPhase, Handler
 from .commands import parse_command
 from .delivery import Delivery
+from .eager import start_eagerly
 from .replies import (
     ERROR_ACLDENY,
     ERROR_BADARG,
@@ -281,7 +282,8 @@ class Listener:
             outcome = ApiOutcome(cmd.command, result.found, result.output)
             self.reply(sender, api_reply(outcome, self.encoding))
 
-        self.gateway.spawn(run(), f"api {cmd.command}")
+        # most commands never wait: then the reply leaves with this packet's others
+        start_eagerly(run(), f"api {cmd.command}", self.gateway.spawn)
 
     def _bgapi(self, cmd: ct.BgApi, sender: Sender) -> None:
         def done(job: str, result: ApiResult) -> None:
