@@ -191,9 +191,10 @@ class AttachedCall:
 
     # ------------------------------------------------------------------ end
 
-    def destroy(self) -> None:
+    def destroy(self, *, release_park: bool = True) -> None:
         """Detach: drop the hook and the soft lock; an outbound call leaves its park
-        (its dialplan continues, or it hangs up after the last action). Idempotent."""
+        (its dialplan continues, or it hangs up after the last action) unless
+        ``release_park`` is false (a new attachment takes over). Idempotent."""
         if self.phase is CallPhase.DESTROYED:
             return
         self.phase = CallPhase.DESTROYED
@@ -204,5 +205,5 @@ class AttachedCall:
         self._release_lock()
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(None)
-        if self.outbound and not self.channel_gone:
+        if self.outbound and release_park and not self.channel_gone:
             self.session.unpark()

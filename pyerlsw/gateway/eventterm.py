@@ -104,18 +104,27 @@ class PairCache:
         """The encoded pairs of ``headers``, in order."""
         table = self._tables[binary]
         get = table.get
-        out: list[bytes] = []
-        append = out.append
-        for header in headers:
-            encoded = get(header)
-            if encoded is None:
-                name, value = header
-                encoded = _pair_bytes(_c_text(name), _value_bytes(value), binary)
-                if len(table) >= self.max_entries:
-                    table.clear()
-                table[header] = encoded
-            append(encoded)
-        return out
+        # an encoded pair is never empty, so `or` only runs on a miss
+        return [get(header) or self._add(table, header, binary) for header in headers]
+
+    def _add(self, table: dict[tuple[str, str], bytes], header: tuple[str, str],
+             binary: bool) -> bytes:
+        name, value = header
+        encoded = _pair_bytes(_c_text(name), _value_bytes(value), binary)
+        if len(table) >= self.max_entries:
+            table.clear()
+        table[header] = encoded
+        return encoded
+
+
+def _find_unique_id(headers: tuple[tuple[str, str], ...]) -> str | None:
+    """The first ``Unique-ID`` header, name compared case-insensitively (a scan: cheaper
+    than building the header index when only this one is needed). Only a 9-character
+    name can match, and ``str.lower`` agrees with ASCII lowering on this name."""
+    for key, value in headers:
+        if len(key) == 9 and key.lower() == "unique-id":
+            return value
+    return None
 
 
 class _Derive:
@@ -205,7 +214,7 @@ class PreparedEvent:
         """The ``Unique-ID`` header: which call the event belongs to, if any."""
         known = self._unique_id
         if isinstance(known, _Derive):
-            known = self._unique_id = self.header("Unique-ID")
+            known = self._unique_id = _find_unique_id(self._headers)
         return known
 
     # ------------------------------------------------------------ encoding

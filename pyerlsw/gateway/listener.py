@@ -345,10 +345,14 @@ class Listener:
     def attach(self, session: Session, handler: Handler | None, *,
                outbound: bool) -> AttachedCall:
         """Attach ``session`` here (replacing an earlier attachment of the same UUID on
-        this connection); a pid handler is linked."""
+        this connection, which keeps an outbound call's park); a pid handler is linked.
+        Events the switch fired before are dispatched first: they are not the new
+        handler's."""
+        self.gateway.dispatch_pending()
         old = self.calls.get(session.uuid)
         if old is not None:
-            self.detach(old)
+            outbound = outbound or old.outbound
+            self.detach(old, release_park=False)
         call = AttachedCall(session, handler, outbound=outbound,
                             max_queue=self.config.max_call_event_queue,
                             on_change=self.delivery.wake)
@@ -363,13 +367,13 @@ class Listener:
         self._waiting[ref_key(ref)] = call
         return call.wait_for_pid(ref)
 
-    def detach(self, call: AttachedCall) -> None:
+    def detach(self, call: AttachedCall, *, release_park: bool = True) -> None:
         """Destroy an attachment (no message is sent)."""
         if self.calls.get(call.uuid) is call:
             del self.calls[call.uuid]
         if call.ref is not None:
             self._waiting.pop(ref_key(call.ref), None)
-        call.destroy()
+        call.destroy(release_park=release_park)
 
     # ------------------------------------------------------------------ teardown
 

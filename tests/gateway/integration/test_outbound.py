@@ -200,3 +200,19 @@ async def test_from_an_asterisk_dialplan(rig: Rig, tmp_path: Any) -> None:
         assert session.channel.get_variable("hangup_cause") == "NORMAL_CLEARING"
     finally:
         uninstall_asterisk(layer)
+
+
+async def test_handlecall_on_an_outbound_call_keeps_its_park(rig: Rig) -> None:
+    await start_myhandler(rig)
+    session = await rig.switch.inbound_call(f"erlang:myhandler {rig.erl.node}", dialplan="inline")
+    await rig.ev("pyerlsw_test_util:wait_for({myhandler, '_', call, '_', '_'}, 5000).")
+    await rig.ev("{ok, _} = pyerlsw_test_util:start_collector(), "
+                 "catch unregister(takeover), register(takeover, pyerlsw_test_util:start_proxy()).")
+    assert await rig.ev(f'fsclient:handlecall(FS, "{session.uuid}", takeover).') == OK
+    first = await rig.ev("pyerlsw_test_util:wait_for({call, '_'}, 5000).")  # to the new handler
+    assert first[0] == OK
+    await asyncio.sleep(0.1)
+    assert "park" in session.channel.flags and session.channel.ready
+    session.hangup()
+    assert (await rig.ev("pyerlsw_test_util:wait_for({call_hangup, '_'}, 5000)."))[0] == OK
+    await ended(session)
