@@ -19,21 +19,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from pyerlsw.node import Node
 
+from .acl import AclRegistry, builtin_lists, parse_acl_conf
 from .config import ErlangEventConfig, resolve_cookie
+from .localnet import discover_local_network
 
 if TYPE_CHECKING:
     from pyerlsw.switch.switch import Switch
 
-    from .acl import AclRegistry
     from .gateway import Gateway
 
-__all__ = ["BIND_RETRY_SECONDS", "make_node", "node_name", "run_gateway", "start_node"]
+__all__ = [
+    "BIND_RETRY_SECONDS",
+    "load_acls",
+    "make_node",
+    "node_name",
+    "run_gateway",
+    "start_node",
+]
 
 log = logging.getLogger("pyerlsw.gateway")
 
@@ -58,6 +68,22 @@ def node_name(config: ErlangEventConfig, *, hostname: str | None = None) -> str:
     if config.shortname:
         host = host.split(".", 1)[0]
     return f"{config.nodename}@{host}"
+
+
+def load_acls(acl_conf: str | os.PathLike[str] | None = None) -> AclRegistry:
+    """The ACL lists for ``apply-inbound-acl``: FreeSWITCH's built-in lists for this
+    host, with the lists of ``acl.conf.xml`` (when given) over them; the lines
+    FreeSWITCH would log about skipped nodes are logged as warnings. Raises
+    :class:`~pyerlsw.gateway.acl.AclError` for an unusable file, ``OSError`` for an
+    unreadable one."""
+    lists = builtin_lists(discover_local_network())
+    if acl_conf is not None:
+        source = os.fspath(acl_conf)
+        parsed, warnings = parse_acl_conf(Path(source).read_bytes(), source)
+        for warning in warnings:
+            log.warning("%s", warning)
+        lists.update(parsed)
+    return AclRegistry(lists)
 
 
 def make_node(config: ErlangEventConfig, **node_options: Any) -> Node:

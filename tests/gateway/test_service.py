@@ -109,3 +109,19 @@ async def make_switch_node() -> Any:
     yield switch, node
     await node.close()
     await switch.stop()
+
+
+def test_load_acls(tmp_path: Any) -> None:
+    from pyerlsw.gateway.service import load_acls
+
+    builtin = load_acls()
+    assert builtin.allows_all("127.0.0.1", ["loopback.auto"])
+    assert not builtin.allows_all("127.0.0.1", ["nosuchlist"])
+    conf = tmp_path / "acl.conf.xml"
+    conf.write_text('<configuration name="acl.conf"><network-lists>'
+                    '<list name="lan" default="deny"><node type="allow" cidr="10.1.0.0/16"/>'
+                    '</list><list name="loopback.auto" default="deny"/>'
+                    '</network-lists></configuration>')
+    merged = load_acls(conf)
+    assert merged.allows_all("10.1.2.3", ["lan"]) and not merged.allows_all("10.2.0.1", ["lan"])
+    assert not merged.allows_all("127.0.0.1", ["loopback.auto"])  # the file's list wins
