@@ -47,6 +47,7 @@ from .replies import (
     getpid_reply,
 )
 from .subscriptions import ConnectionEvents, ConnectionLogs
+from .text import text_term
 
 if TYPE_CHECKING:
     from pyerlsw.switch.api import ApiResult
@@ -59,6 +60,11 @@ __all__ = ["Listener"]
 log = logging.getLogger("pyerlsw.gateway")
 
 EXIT = Atom("EXIT")
+ERROR = Atom("error")
+MAX_COMMANDS_IN_FLIGHT = 1000
+"""``api``/``bgapi`` commands one connection may have running at once; more are
+answered ``{error, "-ERR 1000 commands in progress\n"}`` (FreeSWITCH runs ``api`` one
+at a time per connection and has no bound for ``bgapi``)."""
 NOCONNECTION = Atom("noconnection")
 Sender = Pid | None
 
@@ -88,6 +94,7 @@ class Listener:
         self.peer_atom = Atom(peer)
         self.denied = denied
         self.closed = False
+        self.in_flight = 0
         self.events = ConnectionEvents()
         self.logs = ConnectionLogs()
         self.event_handler: Pid | None = None
@@ -276,17 +283,30 @@ class Listener:
         if sender is not None:
             self.own.link(sender)
 
-    def _api(self, cmd: ct.Api, sender: Sender) -> None:
+    def _api(self, cmd: ct.Api, sender: Sender) -> Term | None:
+        if self.in_flight >= MAX_COMMANDS_IN_FLIGHT:
+            return self._too_busy(cmd.command)
+        self.in_flight += 1
+
         async def run() -> None:
-            result = await self.switch.api(cmd.command, cmd.args)
+            try:
+                result = await self.switch.api(cmd.command, cmd.args)
+            finally:
+                self.in_flight -= 1
             outcome = ApiOutcome(cmd.command, result.found, result.output)
             self.reply(sender, api_reply(outcome, self.encoding))
 
         # most commands never wait: then the reply leaves with this packet's others
         start_eagerly(run(), f"api {cmd.command}", self.gateway.spawn)
+        return None
 
-    def _bgapi(self, cmd: ct.BgApi, sender: Sender) -> None:
+    def _bgapi(self, cmd: ct.BgApi, sender: Sender) -> Term | None:
+        if self.in_flight >= MAX_COMMANDS_IN_FLIGHT:
+            return self._too_busy(cmd.command)
+        self.in_flight += 1
+
         def done(job: str, result: ApiResult) -> None:
+            self.in_flight -= 1
             outcome = ApiOutcome(cmd.command, result.found, result.output)
             self.reply(sender, bgapi_result(job, outcome, self.encoding))
 
@@ -294,6 +314,13 @@ class Listener:
         self.reply(sender, bgapi_accepted(job, self.encoding))
         self.switch.bgapi(cmd.command, cmd.args, job_uuid=job, on_done=done,
                           job_successful_header=True)
+        return None
+
+    def _too_busy(self, command: str) -> Term:
+        log.warning("%s: %d api/bgapi commands already running; %s refused",
+                    self.peer, self.in_flight, command)
+        return (ERROR, text_term(f"-ERR {MAX_COMMANDS_IN_FLIGHT} commands in progress\n",
+                                 self.encoding))
 
     def _sendevent(self, cmd: ct.SendEvent, _sender: Sender) -> Term:
         fired = self.switch.send_event(cmd.event_type, cmd.headers, subclass=cmd.subclass,

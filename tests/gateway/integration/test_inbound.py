@@ -286,3 +286,19 @@ async def test_console_command(rig: Rig) -> None:
     assert rig.gateway.debug is True
     usage = await rig.ev('fsclient:api(FS, erlang, "").')
     assert text(usage[1]).startswith("USAGE:\n")
+
+
+async def test_commands_in_flight_are_bounded(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pyerlsw.gateway import listener as listener_module
+
+    monkeypatch.setattr(listener_module, "MAX_COMMANDS_IN_FLIGHT", 2)
+    rig.switch.config.devices["slowpoke"] = {"sim_answer_after": "1"}
+    await reset(rig)
+    await rig.ev("Self = self(), [spawn(fun() -> Self ! {slow, fsclient:api(FS, originate, "
+                 "\"sim/slowpoke &hangup()\")} end) || _ <- [1, 2]].")
+    await asyncio.sleep(0.3)
+    busy = await rig.ev('fsclient:api(FS, version, "").')
+    assert busy == (ERROR, s("-ERR 2 commands in progress\n"))
+    assert await rig.ev("[receive {slow, R} -> element(1, R) after 10000 -> timeout end "
+                        "|| _ <- [1, 2]].", timeout=20) == [OK, OK]
+    assert (await rig.ev('fsclient:api(FS, version, "").'))[0] == OK
