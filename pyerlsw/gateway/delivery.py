@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, Literal
 
 from pyerlsw.dist import EncodedTerm
@@ -165,27 +166,30 @@ class Delivery:
         return taken
 
     def _call_turn(self, call: AttachedCall) -> int:
+        """One call's share of a turn, by its phase (:data:`_CALL_TURNS`)."""
+        return _CALL_TURNS[call.phase](self, call)
+
+    def _active_turn(self, call: AttachedCall) -> int:
+        """``{call, ..}`` first, then one queued ``{call_event, ..}``."""
         listener = self._listener
-        phase = call.phase
-        if phase is CallPhase.ACTIVE:
-            handler = call.handler
-            assert handler is not None
-            if not call.initial_sent:
-                if call.channel_gone:
-                    listener.detach(call)
-                    return 1
-                call.initial_sent = True
-                listener.send(handler, call.initial_payload(listener.switch, listener.encoding))
+        handler = call.handler
+        assert handler is not None
+        if not call.initial_sent:
+            if call.channel_gone:
+                listener.detach(call)
                 return 1
-            items = call.queue.pop(1)
-            if items:
-                listener.send(handler, items[0])
-                return 1
-            return 0
-        if phase is CallPhase.COMPLETE:
-            self._finish(call)
+            call.initial_sent = True
+            listener.send(handler, call.initial_payload(listener.switch, listener.encoding))
+            return 1
+        items = call.queue.pop(1)
+        if items:
+            listener.send(handler, items[0])
             return 1
         return 0
+
+    def _complete_turn(self, call: AttachedCall) -> int:
+        self._finish(call)
+        return 1
 
     def _finish(self, call: AttachedCall) -> None:
         """§9.6: every queued event, then ``{call_hangup, UUID}``, then detach. Events
@@ -201,3 +205,17 @@ class Delivery:
             listener.send(handler, payload)
         listener.send(handler, call_hangup(call.uuid, listener.encoding))
         listener.detach(call)
+
+
+def _idle_turn(_delivery: Delivery, _call: AttachedCall) -> int:
+    return 0
+
+
+_CALL_TURNS: dict[CallPhase, Callable[[Delivery, AttachedCall], int]] = {
+    CallPhase.WAITING: _idle_turn,  # events queue up until the pid is known
+    CallPhase.ACTIVE: Delivery._active_turn,
+    CallPhase.COMPLETE: Delivery._complete_turn,
+    CallPhase.DESTROYED: _idle_turn,
+}
+"""What a delivery turn does for an attached call in each phase (see
+:mod:`pyerlsw.gateway.calls`)."""
