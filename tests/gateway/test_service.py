@@ -125,3 +125,50 @@ def test_load_acls(tmp_path: Any) -> None:
     merged = load_acls(conf)
     assert merged.allows_all("10.1.2.3", ["lan"]) and not merged.allows_all("10.2.0.1", ["lan"])
     assert not merged.allows_all("127.0.0.1", ["loopback.auto"])  # the file's list wins
+
+
+async def test_random_terms_never_silence_or_break_the_gateway() -> None:
+    """Whatever a peer sends, the connection keeps answering (a property check over
+    random terms, and over random command-shaped tuples)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.etf.strategies import terms
+
+    epmd_port = free_port()
+    commands = st.sampled_from(["api", "bgapi", "event", "nixevent", "setevent", "filter",
+                                "sendevent", "sendmsg", "handlecall", "bind", "fetch_reply",
+                                "set_log_level", "session_event", "rex", "nosuch"])
+    shaped = st.builds(lambda head, rest: (Atom(head), *rest), commands,
+                       st.lists(terms, max_size=4))
+    sent: list[Any] = []
+
+    @settings(max_examples=150, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.one_of(terms, shaped).filter(lambda t: t != Atom("exit")))  # exit closes
+    def collect(term: Any) -> None:
+        sent.append(term)
+
+    collect()
+    async with Gateway.start(config=config(), epmd_port=epmd_port, epmd_command=None) as gateway:
+        peer = Node(unique_name("fuzz"), cookie=COOKIE, epmd_port=epmd_port,
+                    listen_host="127.0.0.1", epmd_command=None)
+        await peer.start()
+        try:
+            client = peer.make_process()
+            for term in sent:
+                try:
+                    client.send(("fuzz", gateway.node.name), term)
+                except Exception:  # a term the codec cannot encode
+                    continue
+            client.send(("fuzz", gateway.node.name), Atom("getpid"))
+
+            def is_getpid(message: Any) -> bool:
+                return (isinstance(message, tuple) and len(message) == 2
+                        and message[0] == Atom("ok") and message[1] == gateway.listeners[
+                            peer.name].pid)
+
+            await client.receive(timeout=20, match=is_getpid)
+            assert peer.name in gateway.listeners and not gateway.listeners[peer.name].closed
+        finally:
+            await peer.close()
