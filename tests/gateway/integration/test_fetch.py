@@ -69,17 +69,19 @@ async def test_fetch_timeout_falls_back_to_static_xml(rig: Rig) -> None:
     rig.switch.xml.limits = XmlLimits(fetch_timeout=5.0)
     rig.gateway.fetches.timeout = 0.3
     await rig.ev("{ok, _} = pyerlsw_test_util:start_collector().")
-    await fetch_handler(rig, "dialplan", "silent")
-    await fetch_handler(rig, "dialplan", "not_found")
-    await fetch_handler(rig, "dialplan", "garbage")
-    session = await rig.switch.inbound_call("5900")  # the static dialplan parks 5900
-    for _ in range(300):
-        if "park" in session.channel.flags:
-            break
-        await asyncio.sleep(0.01)
-    assert "park" in session.channel.flags
-    assert rig.gateway.fetches.pending == 0
-    session.hangup()
+    for mode in ("silent", "garbage", "not_found", "{garbage, []}", "{garbage, bad_atom}"):
+        await rig.ev("catch pyerlsw_test_util:stop(whereis(binder)), "
+                     f"{{ok, H}} = pyerlsw_test_util:start_fetch_handler(FS, dialplan, {mode}), "
+                     "register(binder, H).")
+        session = await rig.switch.inbound_call("5900")  # the static dialplan parks 5900
+        for _ in range(300):
+            if "park" in session.channel.flags:
+                break
+            await asyncio.sleep(0.01)
+        assert "park" in session.channel.flags, mode
+        assert rig.gateway.fetches.pending == 0
+        session.hangup()
+        await ended(session)
 
 
 async def test_directory_and_large_configuration(rig: Rig) -> None:
