@@ -1,4 +1,4 @@
-"""XML bindings against a real erl node (spec §4.13, §4.14, §10): bind, fetch and
+"""XML bindings against a real erl node, OTP 25 and 28 (spec §4.13, §4.14, §10): bind, fetch and
 fetch_reply for dialplan, directory and configuration; the first reply wins; a fetch
 that times out falls back to the static XML; large XML as a binary."""
 
@@ -7,13 +7,23 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from pyerlsw.etf import Atom
 from pyerlsw.switch.session import Session
 from pyerlsw.switch.xml.limits import XmlLimits
+from tests.erlang_support import ErlangNode
 from tests.gateway.integration.conftest import Rig
 from tests.gateway.integration.support import ERROR, OK, s, text
 
 FETCH = Atom("fetch")
+
+
+@pytest.fixture(scope="module")
+def erl(erl_any: ErlangNode) -> ErlangNode:
+    return erl_any
+
+
 DIALPLAN_7777 = (
     "<document type='freeswitch/xml'><section name='dialplan'><context name='default'>"
     "<extension name='fetched'><condition field='destination_number' expression='^7777$'>"
