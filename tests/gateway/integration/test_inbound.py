@@ -292,11 +292,15 @@ async def test_commands_in_flight_are_bounded(rig: Rig, monkeypatch: pytest.Monk
     from pyerlsw.gateway import listener as listener_module
 
     monkeypatch.setattr(listener_module, "MAX_COMMANDS_IN_FLIGHT", 2)
-    rig.switch.config.devices["slowpoke"] = {"sim_answer_after": "1"}
+    rig.switch.config.devices["slowpoke"] = {"sim_answer_after": "2"}
     await reset(rig)
     await rig.ev("Self = self(), [spawn(fun() -> Self ! {slow, fsclient:api(FS, originate, "
                  "\"sim/slowpoke &hangup()\")} end) || _ <- [1, 2]].")
-    await asyncio.sleep(0.3)
+    for _ in range(500):
+        listener = rig.gateway.listeners.get(rig.erl.node)
+        if listener is not None and listener.in_flight == 2:
+            break
+        await asyncio.sleep(0.01)
     busy = await rig.ev('fsclient:api(FS, version, "").')
     assert busy == (ERROR, s("-ERR 2 commands in progress\n"))
     assert await rig.ev("[receive {slow, R} -> element(1, R) after 10000 -> timeout end "
