@@ -102,11 +102,15 @@ async def test_bgapi_fun_form_and_badarg(rig: Rig) -> None:
 
 
 async def test_a_slow_api_never_holds_the_connection_up(rig: Rig) -> None:
-    rig.switch.config.devices["slowpoke"] = {"sim_answer_after": "1.5"}
+    rig.switch.config.devices["slowpoke"] = {"sim_answer_after": "2"}
     await event_handler(rig, "HEARTBEAT", "CUSTOM", "test::tick")
     await rig.ev("Self = self(), spawn(fun() -> Self ! {slow, fsclient:api(FS, originate, "
                  "\"sim/slowpoke &park()\")} end).")
-    await asyncio.sleep(0.2)  # the originate is ringing now
+    for _ in range(500):  # until the originate is in progress (ringing)
+        listener = rig.gateway.listeners.get(rig.erl.node)
+        if listener is not None and listener.in_flight == 1:
+            break
+        await asyncio.sleep(0.01)
     fast = await rig.ev('fsclient:api(FS, version, "short").')
     assert fast[0] == OK
     rig.switch.send_event("CUSTOM", [("n", "1")], subclass="test::tick")
