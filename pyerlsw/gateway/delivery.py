@@ -127,7 +127,7 @@ class Delivery:
                 progress = 0
                 try:
                     while budget > 0:
-                        done = self.turn()
+                        done = self.turn(budget)
                         if not done:
                             break
                         progress += done
@@ -140,12 +140,19 @@ class Delivery:
                 if budget > 0:
                     break
 
-    def turn(self) -> int:
+    def turn(self, budget: int = 1) -> int:
         """One FreeSWITCH loop iteration's sending (§3.1); returns how many items it
-        took from the queues (sent, or dropped for want of a handler)."""
+        took from the queues (sent, or dropped for want of a handler).
+
+        When only events are waiting (no log lines, no attached calls) there is nothing
+        to interleave them with, so up to ``budget`` of them go at once: the same
+        messages in the same order as that many one-event turns, for less work."""
         listener = self._listener
         config = listener.config
         taken = 0
+        event_bulk = config.max_event_bulk
+        if event_bulk > 0 and budget > event_bulk and not self.logs and not listener.calls:
+            event_bulk = budget
         if self.logs and config.max_log_bulk > 0:
             handler = listener.log_handler
             for payload in self.logs.pop(config.max_log_bulk):
@@ -153,9 +160,9 @@ class Delivery:
                 if handler is not None:
                     listener.send(handler, payload)
                     self.counters.log_sent()
-        if self.events and config.max_event_bulk > 0:
+        if self.events and event_bulk > 0:
             handler = listener.event_handler
-            for payload, event_type in self.events.pop(config.max_event_bulk):
+            for payload, event_type in self.events.pop(event_bulk):
                 taken += 1
                 if handler is not None:
                     listener.send(handler, payload)
