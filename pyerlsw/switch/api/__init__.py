@@ -154,7 +154,12 @@ async def run_background(
     on_done: Callable[[str, ApiResult], None] | None,
     job_successful_header: bool,
 ) -> None:
-    """Run one background job and fire its BACKGROUND_JOB (see :meth:`Switch.bgapi`)."""
+    """Run one background job and fire its BACKGROUND_JOB (see :meth:`Switch.bgapi`).
+
+    ``job_successful_header`` picks the flavour: True is mod_erlang_event's job thread
+    (a ``Job-Successful`` header, the body is the output as it is, none when empty);
+    False is mod_commands' ``bgapi`` (no such header, empty output reported as
+    ``Command returned no output!``)."""
     result = await switch.api(command, args)
     pre: list[tuple[str, str]] = [("Job-UUID", job), ("Job-Command", command)]
     if args.strip():
@@ -165,7 +170,8 @@ async def run_background(
         switch.new_event(
             "BACKGROUND_JOB",
             pre=tuple(pre),
-            body=result.output or "Command returned no output!",
+            body=result.output if job_successful_header
+            else (result.output or "Command returned no output!"),
             origin=("mod_commands.c", "bgapi_exec", 0),
         )
     )
