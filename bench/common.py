@@ -13,8 +13,9 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -91,3 +92,34 @@ def machine() -> str:
     return (f"Python {platform.python_version()} ({platform.python_implementation()}), "
             f"{platform.machine()}, {platform.system()} {platform.release()}; "
             f"argv: python -m bench {' '.join(sys.argv[1:])}")
+
+
+def run_load_bench(
+    name: str,
+    measure: Callable[[int, float], Coroutine[Any, Any, list[list[str]]]],
+    argv: list[str],
+    *,
+    count_header: str,
+) -> int:
+    """The shared ``main`` of the node and gateway load benchmarks: parse ``--rounds``,
+    ``--scale`` and ``--gc-threshold``, run ``measure(rounds, scale)`` and print the
+    machine line and the ratio table."""
+    import argparse
+    import asyncio
+    import gc
+
+    parser = argparse.ArgumentParser(prog=f"python -m bench {name}")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="multiply the message counts (default 1.0)")
+    parser.add_argument("--gc-threshold", type=int, default=None,
+                        help="gen-0 threshold of Python's cyclic GC for this run "
+                             "(default: leave CPython's 700)")
+    args = parser.parse_args(argv)
+    if args.gc_threshold is not None:
+        gc.set_threshold(args.gc_threshold, *gc.get_threshold()[1:])
+    rows = asyncio.run(measure(args.rounds, args.scale))
+    print()
+    print(machine())
+    print(markdown_table(["case", count_header, "pyerlsw", "Erlang", "pyerlsw/Erlang"], rows))
+    return 0

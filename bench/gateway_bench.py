@@ -29,10 +29,8 @@ connection (1,000 events/s); the table shows how far beyond that pyerlsw goes.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
-import gc
 import shutil
 import statistics
 import subprocess
@@ -42,7 +40,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import machine, markdown_table
+from bench.common import run_load_bench
 from bench.etf_bench import HEADERS
 from pyerlsw.etf import Atom, decode
 from pyerlsw.gateway.config import ErlangEventConfig
@@ -261,18 +259,4 @@ def _encode(term: Any) -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench gateway")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="multiply the message counts (default 1.0)")
-    parser.add_argument("--gc-threshold", type=int, default=None,
-                        help="gen-0 threshold of Python's cyclic GC for this run "
-                             "(default: leave CPython's 700)")
-    args = parser.parse_args(argv)
-    if args.gc_threshold is not None:
-        gc.set_threshold(args.gc_threshold, *gc.get_threshold()[1:])
-    rows = asyncio.run(measure(args.rounds, args.scale))
-    print()
-    print(machine())
-    print(markdown_table(["case", "count", "pyerlsw", "Erlang", "pyerlsw/Erlang"], rows))
-    return 0
+    return run_load_bench("gateway", measure, argv, count_header="count")

@@ -28,10 +28,8 @@ rate (1.00x = as fast as Erlang).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
-import gc
 import shutil
 import statistics
 import subprocess
@@ -41,7 +39,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import machine, markdown_table
+from bench.common import run_load_bench
 from bench.etf_bench import build_cases
 from pyerlsw.etf import Atom, encode
 from pyerlsw.node import Node, Process
@@ -225,18 +223,4 @@ async def _erl_us(erl: ErlangNode, expr: str) -> float:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench node")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="multiply the message counts (default 1.0)")
-    parser.add_argument("--gc-threshold", type=int, default=None,
-                        help="gen-0 threshold of Python's cyclic GC for this run "
-                             "(default: leave CPython's 700)")
-    args = parser.parse_args(argv)
-    if args.gc_threshold is not None:
-        gc.set_threshold(args.gc_threshold, *gc.get_threshold()[1:])
-    rows = asyncio.run(measure(args.rounds, args.scale))
-    print()
-    print(machine())
-    print(markdown_table(["case", "messages", "pyerlsw", "Erlang", "pyerlsw/Erlang"], rows))
-    return 0
+    return run_load_bench("node", measure, argv, count_header="messages")
