@@ -108,7 +108,6 @@ class RunConfig:
     switch: SwitchConfig
     conf_files: Mapping[str, bytes]
     """The merged FreeSWITCH XML tree (relative path -> bytes), defaults included."""
-    acl_conf: bytes | None
     extensions_conf: Path | None
     asterisk: AsteriskConfig
     data_dir: Path
@@ -269,7 +268,6 @@ def load_run_config(conf_dir: str | Path | None, flags: CliOverrides | None = No
         raise StartupError(f"{toml_source} [switch]", _first_error(exc)) from None
 
     acl_path = root / ACL_CONF if root else None
-    acl_conf = tree.get(ACL_CONF)
     ext_path = root / EXTENSIONS_CONF if root else None
     data_dir = Path(settings.data_dir).expanduser() if settings.data_dir else _default_data_dir()
     if root is not None and settings.data_dir and not Path(settings.data_dir).is_absolute():
@@ -280,7 +278,6 @@ def load_run_config(conf_dir: str | Path | None, flags: CliOverrides | None = No
         erlang_event=erlang_event,
         switch=switch,
         conf_files=tree,
-        acl_conf=acl_conf,
         extensions_conf=ext_path if ext_path is not None and ext_path.is_file() else None,
         asterisk=settings.asterisk,
         data_dir=data_dir,

@@ -93,20 +93,16 @@ def _xml_loader(cfg: RunConfig) -> Callable[[Mapping[str, str]], Any]:
 
 
 def _acl_registry(cfg: RunConfig) -> Any:
-    from pyerlsw.gateway.acl import AclError, AclRegistry, builtin_lists, parse_acl_conf
-    from pyerlsw.gateway.localnet import discover_local_network
+    from pyerlsw.gateway.acl import AclError
+    from pyerlsw.gateway.service import load_acls
 
-    lists = builtin_lists(discover_local_network())
-    if cfg.acl_conf is not None:
-        source = str(cfg.conf_dir / ACL_CONF) if cfg.conf_dir else ACL_CONF
-        try:
-            configured, problems = parse_acl_conf(cfg.acl_conf, source)
-        except AclError as exc:
-            raise StartupError(source, str(exc)) from None
-        for problem in problems:
-            log.warning("%s", problem)
-        lists.update(configured)
-    registry = AclRegistry(lists)
+    path = cfg.conf_dir / ACL_CONF if cfg.conf_dir is not None else None
+    if path is not None and not path.is_file():
+        path = None
+    try:
+        registry = load_acls(path)
+    except (AclError, OSError) as exc:
+        raise StartupError(str(path), str(exc)) from None
     missing = [n for n in cfg.erlang_event.apply_inbound_acl
                if registry.get(n) is None and "/" not in n]
     if missing:

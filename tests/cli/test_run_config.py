@@ -136,3 +136,19 @@ def test_cookie_flag_wins_over_files(tmp_path: Path) -> None:
     assert resolve_cookie(flagged.erlang_event).cookie == "FromFlag"
     with pytest.raises(StartupError, match="--cookie"):
         load_run_config(None, CliOverrides(cookie=""))
+
+
+def test_acl_conf_lists_join_the_builtin_ones(tmp_path: Path) -> None:
+    from pyerlsw.runner import _acl_registry
+
+    write(tmp_path, "autoload_configs/acl.conf.xml", """
+<configuration name="acl.conf"><network-lists>
+  <list name="office" default="deny"><node type="allow" cidr="10.1.0.0/16"/></list>
+</network-lists></configuration>""")
+    registry = _acl_registry(load_run_config(tmp_path))
+    assert registry.check("10.1.2.3", "office").allowed
+    assert not registry.check("10.2.0.1", "office").allowed
+    assert registry.check("127.0.0.1", "loopback.auto").allowed
+    write(tmp_path, "autoload_configs/acl.conf.xml", "<configuration")
+    with pytest.raises(StartupError, match=r"acl\.conf\.xml"):
+        _acl_registry(load_run_config(tmp_path))
