@@ -36,7 +36,7 @@ from pyerlsw.switch.asterisk.dial import register as register_dial
 from pyerlsw.switch.asterisk.engine import PBX_APPLICATION, AsteriskDialplan, parse_start
 from pyerlsw.switch.asterisk.layer import AsteriskLayer
 from pyerlsw.switch.asterisk.localchan import LocalEndpoint
-from pyerlsw.switch.asterisk.loopback import LoopbackEndpoint
+from pyerlsw.switch.asterisk.loopback import LoopbackEndpoint, unloop
 from pyerlsw.switch.asterisk.pbx import fs_literal
 from pyerlsw.switch.asterisk.settings import AsteriskConfig
 from pyerlsw.switch.asterisk.voicemail import register as register_voicemail
@@ -112,6 +112,9 @@ def install_asterisk(
     )
     switch.endpoints.register(LocalEndpoint(layer))
     switch.endpoints.register(LoopbackEndpoint(layer))
+    switch.applications.register(
+        "unloop", unloop, description="Make a loopback leg bow out when it starts executing"
+    )
     commands.register(layer)
     switch.hooks.hangup.append(layer.hangup_hook)
     switch.hooks.destroy.append(layer.destroy_hook)
@@ -129,7 +132,7 @@ def uninstall_asterisk(layer: AsteriskLayer) -> None:
         switch.hooks.hangup.remove(layer.hangup_hook)
     if layer.destroy_hook in switch.hooks.destroy:
         switch.hooks.destroy.remove(layer.destroy_hook)
-    for name in (PBX_APPLICATION, APP_APPLICATION):
+    for name in (PBX_APPLICATION, APP_APPLICATION, "unloop"):
         switch.applications.unregister(name)
     commands.unregister(layer)
     layer.close()

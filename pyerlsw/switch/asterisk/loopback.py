@@ -15,12 +15,13 @@ Signalling goes B -> A only (answer, pre-answer, ringing); a hangup of either le
 hangs the other up with the same cause; if B cannot be created A ends with
 DESTINATION_OUT_OF_ORDER.
 
-Bow-out: when both legs are bridged (A to X, B to Y) and answered and neither has
-``loopback_bowout`` set false, ``loopback_bowout_delay`` seconds later (FreeSWITCH
-waits about two seconds of media) X and Y are bridged directly (``uuid_bridge``); the
-legs get ``loopback_hangup_cause=bridge`` and ``loopback_bowout_other_uuid`` and go
-away with their bridges. Chains of loopbacks and the execute bow-out (``unloop``) are
-not implemented.
+Bow-out (``loopback_bowout.py``): when both legs are bridged (A to X, B to Y) and
+answered and neither has ``loopback_bowout`` set false, ``loopback_bowout_delay``
+seconds later (FreeSWITCH waits about two seconds of media) the real channels on
+both sides - found through chains of further loopback pairs - are bridged directly
+(``uuid_bridge``). A leg that enters CS_EXECUTE with ``loopback_bowout_on_execute``
+true or an ``unloop`` application in its extension hands that extension to the real
+channel on the other side (the execute bow-out).
 """
 
 from __future__ import annotations
@@ -28,25 +29,33 @@ from __future__ import annotations
 import uuid as uuidlib
 from typing import TYPE_CHECKING, Any
 
-from pyerlsw.switch.bridge import uuid_bridge
+from pyerlsw.switch.asterisk.loopback_bowout import (
+    PAIR_KEY,
+    bridge_bowout,
+    execute_bowout,
+    is_false,
+)
 from pyerlsw.switch.causes import CAUSES
 from pyerlsw.switch.dialplan.base import Action
 from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
 from pyerlsw.switch.session import EndpointDriver
+from pyerlsw.switch.states import ChannelState
 
 if TYPE_CHECKING:
     from pyerlsw.switch.asterisk.layer import AsteriskLayer
+    from pyerlsw.switch.channel import Channel
     from pyerlsw.switch.session import Session
     from pyerlsw.switch.switch import Switch
 
-__all__ = ["LoopbackEndpoint", "LoopbackPair"]
+__all__ = ["LoopbackEndpoint", "LoopbackPair", "unloop"]
 
-_FALSE = frozenset({"false", "no", "off", "0", "disabled", "inactive"})
 _TRUE = frozenset({"true", "yes", "on", "1", "enabled", "active", "allow"})
 
 
-def _is_false(value: str | None) -> bool:
-    return value is not None and value.strip().lower() in _FALSE
+async def unloop(session: Session, data: str) -> str | None:
+    """``unloop``: does nothing; its presence in a loopback leg's extension makes the
+    leg bow out when it starts executing."""
+    return None
 
 
 class LoopbackPair:
@@ -104,11 +113,30 @@ class LoopbackPair:
             ach.hangup(CAUSES["DESTINATION_OUT_OF_ORDER"])
             return
         self.b = b
+        b.private[PAIR_KEY] = self
         ach.set_variable("other_loopback_leg_uuid", b.uuid)
         if self.app is not None:
             b.transfer_to_extension([Action("pre_answer"), Action(self.app, self.app_arg)])
         b.watchers.append(self._watch_b)
         a.watchers.append(self._watch_a)
+        for leg in (a, b):
+            leg.channel.state_hooks.append(self._on_state)
+
+    def other_leg(self, leg: Session) -> Session | None:
+        """The pair's other leg."""
+        if leg is self.a:
+            return self.b
+        if leg is self.b:
+            return self.a
+        return None
+
+    def _on_state(self, channel: Channel, state: ChannelState) -> None:
+        if state != ChannelState.CS_EXECUTE or self.bowed_out:
+            return
+        for leg in (self.a, self.b):
+            if leg is not None and leg.channel is channel:
+                execute_bowout(self, leg, self.layer.config)
+                return
 
     # -- signalling --------------------------------------------------------------------
 
@@ -163,7 +191,7 @@ class LoopbackPair:
             bridge = leg.bridge
             if not ch.ready or not ch.answered or bridge is None or not bridge.active:
                 return False
-            if _is_false(ch.get_variable("loopback_bowout")):
+            if is_false(ch.get_variable("loopback_bowout")):
                 return False
         return True
 
@@ -176,34 +204,15 @@ class LoopbackPair:
             self._timer.cancel()
             self._timer = None
 
-    @staticmethod
-    def _partner(leg: Session) -> Session | None:
-        bridge = leg.bridge
-        if bridge is None:
-            return None
-        return bridge.b if bridge.a is leg else bridge.a
-
     def _bowout(self) -> None:
         self._timer = None
-        if not self._bowout_ready() or self.a is None or self.b is None:
-            return
-        x, y = self._partner(self.a), self._partner(self.b)
-        if x is None or y is None or _is_loopback(x) or _is_loopback(y):
-            return
-        self.bowed_out = True
-        for leg, other in ((self.a, x), (self.b, y)):
-            leg.channel.set_variable("loopback_hangup_cause", "bridge")
-            leg.channel.set_variable("loopback_bowout_other_uuid", other.uuid)
-        uuid_bridge(x, y)
+        if self._bowout_ready():
+            bridge_bowout(self, self.layer.config)
 
     def cancel(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-
-
-def _is_loopback(session: Session) -> bool:
-    return session.channel.get_variable("is_loopback") == "1"
 
 
 class LoopbackDriver(EndpointDriver):
@@ -247,4 +256,5 @@ class LoopbackEndpoint:
             driver=LoopbackDriver(pair, "A"), originator=caller, originating=True,
         )  # fmt: skip
         pair.a = a
+        a.private[PAIR_KEY] = pair
         return a

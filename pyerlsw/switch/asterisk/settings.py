@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pyerlsw.switch.causes import CAUSES
 
 __all__ = ["AsteriskConfig"]
 
@@ -67,7 +69,27 @@ class AsteriskConfig(BaseModel):
     loopback_bowout_delay: float = Field(
         default=2.0, ge=0.0, description="seconds both loopback legs stay bridged before bow-out"
     )
+    loopback_fire_bowout_on_bridge: bool = Field(
+        default=False,
+        description="fire loopback::direct events at a bridge bow-out (fire-bowout-on-bridge)",
+    )
+    loopback_bowout_controlled_hangup: bool = Field(
+        default=False,
+        description="hang both legs up right after a bridge bow-out (bowout-controlled-hangup)",
+    )
+    loopback_bowout_hangup_cause: str = Field(
+        default="NORMAL_UNSPECIFIED",
+        description="cause for legs hung up by a bow-out (bowout-hangup-cause)",
+    )
     max_local_pairs: int = Field(default=10_000, ge=1, description="live Local pairs")
+
+    @field_validator("loopback_bowout_hangup_cause")
+    @classmethod
+    def _known_cause(cls, value: str) -> str:
+        text = value.strip().upper()
+        if text.isdigit() or text in CAUSES:
+            return text
+        raise ValueError(f"unknown hangup cause {value!r}")
 
     def _under_data_dir(self, value: str) -> Path | None:
         path = Path(value).expanduser()
