@@ -4,7 +4,10 @@
 * ``hangup``: ``await hook(session)`` in CS_HANGUP, before CHANNEL_HANGUP_COMPLETE -
   the place for Asterisk's ``h`` extension and hangup handlers, which run applications
   on the channel after it hung up (each hook is bounded by ``hangup_hook_timeout``);
-* ``destroy``: ``hook(session)`` after CHANNEL_DESTROY (synchronous).
+* ``destroy``: ``hook(session)`` after CHANNEL_DESTROY (synchronous);
+* ``masquerade``: ``hook(original, clone)`` right after a masquerade exchanged the two
+  sessions' identities, before the clone is hung up (synchronous; see
+  :mod:`pyerlsw.switch.masquerade`) - where a layer swaps its per-channel data.
 
 Per-channel state hooks (``Channel.state_hooks``) and soft locks
 (``Session.add_soft_lock``) cover the gateway's per-call needs.
@@ -28,6 +31,7 @@ class Hooks:
         self.create: list[Callable[[Session], None]] = []
         self.hangup: list[Callable[[Session], Awaitable[None]]] = []
         self.destroy: list[Callable[[Session], None]] = []
+        self.masquerade: list[Callable[[Session, Session], None]] = []
 
     def run_create(self, session: Session) -> None:
         for hook in tuple(self.create):

@@ -52,6 +52,10 @@ class EndpointDriver:
     def on_destroy(self, session: Session) -> None:
         """After CHANNEL_DESTROY."""
 
+    def on_moved(self, session: Session) -> None:
+        """A masquerade moved the identity this driver serves to ``session``
+        (:mod:`pyerlsw.switch.masquerade`): act on that session from now on."""
+
 
 class Session:
     """One channel's task, command queue and dialplan position."""

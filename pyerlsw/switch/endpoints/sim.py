@@ -66,10 +66,11 @@ def _seconds(value: str | None, default: float | None) -> float | None:
 class SimDevice(EndpointDriver):
     """The behaviour of one simulated device on one channel."""
 
-    __slots__ = ("_answer_watch", "_timers", "variables")
+    __slots__ = ("_answer_watch", "_session", "_timers", "variables")
 
     def __init__(self, variables: Mapping[str, str]) -> None:
         self.variables = variables
+        self._session: Session | None = None
         self._timers: list[TimerHandle | asyncio.Handle] = []
         self._answer_watch: Callable[[], None] | None = None
 
@@ -81,7 +82,22 @@ class SimDevice(EndpointDriver):
         else:
             self._timers.append(session.switch.clock.call_later(delay, action, *args))
 
+    def _act(self, action: Callable[..., None], *args: Any) -> None:
+        """Run ``action(channel, *args)`` on the channel this device drives now (a
+        masquerade may have moved it to another session)."""
+        if self._session is not None:
+            action(self._session.channel, *args)
+
+    def on_moved(self, session: Session) -> None:
+        old, self._session = self._session, session
+        watch = self._answer_watch
+        if watch is not None and old is not None and watch in old.watchers:
+            old.watchers.remove(watch)
+            session.watchers.append(watch)
+            watch()
+
     def on_init(self, session: Session) -> None:
+        self._session = session
         ch = session.channel
         get = self.variables.get
         if ch.direction == "outbound":
@@ -89,15 +105,18 @@ class SimDevice(EndpointDriver):
         else:
             cancel_after = _seconds(get("sim_cancel_after"), None)
             if cancel_after is not None:
-                self._later(session, cancel_after, self._cancel, session)
+                self._later(session, cancel_after, self._act, _cancel)
         hangup_after = _seconds(get("sim_hangup_after"), None)
         if hangup_after is not None:
 
             def watch() -> None:
-                if ch.answered and self._answer_watch is not None:
-                    session.watchers.remove(watch)
+                now = self._session or session
+                if now.channel.answered and self._answer_watch is not None:
+                    if watch in now.watchers:
+                        now.watchers.remove(watch)
                     self._answer_watch = None
-                    self._later(session, hangup_after, _hangup, ch, CAUSES["NORMAL_CLEARING"])
+                    cause = CAUSES["NORMAL_CLEARING"]
+                    self._later(now, hangup_after, self._act, _hangup, cause)
 
             self._answer_watch = watch
             session.watchers.append(watch)
@@ -111,25 +130,19 @@ class SimDevice(EndpointDriver):
         kind = kind.lower()
         early = _seconds(get("sim_early_media_after"), None)
         if early is not None:
-            self._later(session, early, _early, ch)
+            self._later(session, early, self._act, _early)
         if kind not in ("answer", "busy", "noanswer", "reject"):
             session.log("ERR", f"invalid sim_result {result!r}, answering\n")
             kind = "answer"
         if after > 0 or kind == "noanswer":
             ch.mark_ring_ready()
         if kind == "answer":
-            self._later(session, after, _answer, ch)
+            self._later(session, after, self._act, _answer)
         elif kind == "busy":
-            self._later(session, after, _hangup, ch, CAUSES["USER_BUSY"])
+            self._later(session, after, self._act, _hangup, CAUSES["USER_BUSY"])
         elif kind == "reject":
             cause = parse_cause(arg, CAUSES["CALL_REJECTED"]) if arg else CAUSES["CALL_REJECTED"]
-            self._later(session, after, _hangup, ch, cause)
-
-    @staticmethod
-    def _cancel(session: Session) -> None:
-        ch = session.channel
-        if ch.ready and not ch.answered:
-            ch.hangup(CAUSES["ORIGINATOR_CANCEL"])
+            self._later(session, after, self._act, _hangup, cause)
 
     def on_hangup(self, session: Session) -> None:
         for timer in self._timers:
@@ -144,6 +157,11 @@ class SimDevice(EndpointDriver):
 def _answer(ch: Any) -> None:
     if ch.ready:
         ch.mark_answered()
+
+
+def _cancel(ch: Any) -> None:
+    if ch.ready and not ch.answered:
+        ch.hangup(CAUSES["ORIGINATOR_CANCEL"])
 
 
 def _early(ch: Any) -> None:
