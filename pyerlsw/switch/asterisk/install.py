@@ -9,8 +9,9 @@ One call registers, through the core's registries and hooks only:
 * the ``Local`` and ``loopback`` endpoints;
 * the API commands ``core`` (``core show hanguphandlers``), ``database`` and ``local``
   (``local show channels``);
-* a hangup hook that runs the hangup handlers of channels that never ran the PBX, and
-  a destroy hook that forgets them;
+* a hangup hook that runs the hangup handlers of channels that never ran the PBX, a
+  destroy hook that forgets them, and a masquerade hook that moves per-channel data
+  (hangup handlers, the Local pair) with the identities;
 * the call-file spooler, when a spool directory is configured.
 
 Typical use::
@@ -118,6 +119,7 @@ def install_asterisk(
     commands.register(layer)
     switch.hooks.hangup.append(layer.hangup_hook)
     switch.hooks.destroy.append(layer.destroy_hook)
+    switch.hooks.masquerade.append(layer.masquerade_hook)
     layer.spool = CallFileSpool.start(layer)
     return layer
 
@@ -132,6 +134,8 @@ def uninstall_asterisk(layer: AsteriskLayer) -> None:
         switch.hooks.hangup.remove(layer.hangup_hook)
     if layer.destroy_hook in switch.hooks.destroy:
         switch.hooks.destroy.remove(layer.destroy_hook)
+    if layer.masquerade_hook in switch.hooks.masquerade:
+        switch.hooks.masquerade.remove(layer.masquerade_hook)
     for name in (PBX_APPLICATION, APP_APPLICATION, "unloop"):
         switch.applications.unregister(name)
     commands.unregister(layer)

@@ -215,6 +215,33 @@ class AsteriskLayer:
             return
         await self.interpreter.run_handlers(session, state)
 
+    def masquerade_hook(self, original: Session, clone: Session) -> None:
+        """Core masquerade hook (:mod:`pyerlsw.switch.masquerade`): what Asterisk moves
+        with the identity moves with it - the hangup-handler stacks (swapped, so the
+        zombie runs the handlers of the identity it now carries), connected line,
+        account codes and the Local pair a half belongs to; the dialplan location and
+        the Gosub stack stay with the running structure. Dial bridge links are
+        re-indexed under the structures' new UUIDs."""
+        so, sc = self.state(original), self.state(clone)
+        so.handlers.swap(sc.handlers)
+        so.connected_name, sc.connected_name = sc.connected_name, so.connected_name
+        so.connected_num, sc.connected_num = sc.connected_num, so.connected_num
+        so.accountcode, sc.accountcode = sc.accountcode, so.accountcode
+        so.peeraccount, sc.peeraccount = sc.peeraccount, so.peeraccount
+        so.local, sc.local = sc.local, so.local
+        so.local_half, sc.local_half = sc.local_half, so.local_half
+        if so.local is not None:
+            so.local.moved(clone, original)
+        if sc.local is not None:
+            sc.local.moved(original, clone)
+        links = self.links
+        of_original = links.pop(clone.uuid, None)  # still under the original's old UUID
+        of_clone = links.pop(original.uuid, None)
+        if of_original is not None:
+            links[original.uuid] = of_original
+        if of_clone is not None:
+            links[clone.uuid] = of_clone
+
     def destroy_hook(self, session: Session) -> None:
         """Core destroy hook: forget the channel's bridge link."""
         link = self.links.get(session.uuid)

@@ -28,6 +28,17 @@ anything after it are lost), ``;1`` is hung up (its hangup handlers run now) and
 ``uuid_bridge`` (the FreeSWITCH side then follows its after-bridge rules).
 ``local::optimization_begin``/``end`` are fired; ``Success`` is reported as Asterisk
 does for a swap (``No`` on success).
+
+With ``local_optimization = "masquerade"`` the pair follows Asterisk <= 11
+(``check_bridge``) instead: once ``;2`` is bridged (its Dial, or a FreeSWITCH bridge)
+and ``;1`` is up, whatever ``;1`` is doing (bridged by the caller's Dial or running an
+application such as a call file's Playback), the channel bridged to ``;2`` is
+masqueraded into ``;1`` one media frame (:data:`FRAME_SECONDS`) later: the ``;1``
+structure carries on under that channel's name and identity, the old structure
+becomes ``<;1 name><ZOMBIE>`` with ``;1``'s identity and hangup handlers and is hung
+up (its handlers run now), which hangs up ``;2`` (its Dial returns, ``h`` and its
+handlers run now). No ``local::optimization_*`` events exist in that mode (Asterisk
+<= 11 had none); ``/n`` and an earlier masquerade prevent it.
 Options ``j`` (only with ``n``), ``m`` and ``b`` are accepted and have no further
 effect on simulated media.
 """
@@ -35,10 +46,11 @@ effect on simulated media.
 from __future__ import annotations
 
 import uuid as uuidlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyerlsw.switch.asterisk.astevents import LOCAL_SUBCLASSES, ami_snapshot, fire_custom
 from pyerlsw.switch.asterisk.causes import core_cause
+from pyerlsw.switch.asterisk.diagnostics import DEBUG, LogRecord
 from pyerlsw.switch.asterisk.local import (
     LocalTarget,
     local_bridge_fields,
@@ -51,6 +63,7 @@ from pyerlsw.switch.asterisk.pbxstate import PbxState, session_cause
 from pyerlsw.switch.bridge import uuid_bridge
 from pyerlsw.switch.causes import CAUSES
 from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
+from pyerlsw.switch.masquerade import masquerade
 from pyerlsw.switch.session import EndpointDriver
 
 if TYPE_CHECKING:
@@ -60,7 +73,11 @@ if TYPE_CHECKING:
     from pyerlsw.switch.session import Session
     from pyerlsw.switch.switch import Switch
 
-__all__ = ["LocalEndpoint", "LocalPair", "optimize_after_link", "user_variables"]
+__all__ = ["FRAME_SECONDS", "LocalEndpoint", "LocalPair", "optimize_after_link", "user_variables"]
+
+#: The masquerade-mode check runs on the first media frame written after ``;2`` is
+#: bridged: one 20 ms frame later.
+FRAME_SECONDS = 0.02
 
 _CORE_VARIABLES = frozenset(
     {
@@ -101,6 +118,7 @@ class LocalPair:
         self.two_alive = False
         self.called = False
         self.optimized = False
+        self._check: Any = None
 
     def owner_name(self) -> str | None:
         """``;1``'s name while it exists (``local show channels``)."""
@@ -205,6 +223,8 @@ class LocalPair:
         och, tch = one.channel, two.channel
         if not och.ready:
             return
+        if self.masquerading and two.bridge is not None and not self.optimized:
+            self.maybe_optimize()
         if not tch.ready:
             status = tch.get_variable("DIALSTATUS")
             if status:
@@ -239,11 +259,90 @@ class LocalPair:
             self.two_alive = False
         if not self.one_alive and not self.two_alive:
             self.layer.pairs.pop(self.number, None)
+            if self._check is not None:
+                self._check.cancel()
+                self._check = None
+
+    def moved(self, old: Session, new: Session) -> None:
+        """A masquerade moved this pair's half from structure ``old`` to ``new`` (the
+        Local technology went with the identity): follow it."""
+        for half, watch in ((1, self._watch_one), (2, self._watch_two)):
+            if (self.one if half == 1 else self.two) is not old:
+                continue
+            if half == 1:
+                self.one = new
+            else:
+                self.two = new
+            if watch in old.watchers:
+                old.watchers.remove(watch)
+            new.watchers.append(watch)
+            return
+
+    # -- optimisation, Asterisk <= 11 (masquerade) ---------------------------------------
+
+    @property
+    def masquerading(self) -> bool:
+        return self.layer.config.local_optimization == "masquerade"
+
+    def _bridged_to_two(self) -> Session | None:
+        """The channel ``;2`` is bridged to (its Dial's peer or a FreeSWITCH bridge)."""
+        two = self.two
+        if two is None:
+            return None
+        link = self.layer.links.get(two.uuid)
+        if link is not None and link.owner is two and not link.optimized and link.bridge.active:
+            return link.peer
+        bridge = two.bridge
+        if bridge is not None and bridge.active:
+            return bridge.a if bridge.b is two else bridge.b
+        return None
+
+    def _masquerade_target(self) -> Session | None:
+        one, two = self.one, self.two
+        if self.target.no_optimize or self.optimized or one is None or two is None:
+            return None
+        clone = self._bridged_to_two()
+        if clone is None or clone is one or clone is two:
+            return None
+        if not all(s.channel.ready for s in (one, two, clone)) or not one.channel.answered:
+            return None
+        return clone
+
+    def _check_bridge(self) -> None:
+        if self._check is None and self._masquerade_target() is not None:
+            clock = self.layer.switch.clock
+            self._check = clock.call_later(FRAME_SECONDS, self._masquerade)
+
+    def _masquerade(self) -> None:
+        self._check = None
+        clone = self._masquerade_target()
+        one = self.one
+        if clone is None or one is None:
+            return
+        self.optimized = True
+        layer = self.layer
+        och, cch = one.channel, clone.channel
+        layer.log(
+            LogRecord(
+                DEBUG,
+                f"Actually Masquerading {cch.name}({_ast_state(cch)}) into the structure "
+                f"of {och.name}({_ast_state(och)})",
+            ),
+            one,
+            "channel.c",
+        )
+        zombie = f"{och.name}<ZOMBIE>"
+        if not masquerade(one, clone, clone_name=zombie):
+            self.optimized = False
 
     # -- optimisation ------------------------------------------------------------------
 
     def maybe_optimize(self) -> None:
-        """Optimise the pair away if both halves are bridged (module docstring)."""
+        """Optimise the pair away if both halves are bridged (module docstring); in
+        masquerade mode, schedule the ``check_bridge`` masquerade."""
+        if self.masquerading:
+            self._check_bridge()
+            return
         layer = self.layer
         one, two = self.one, self.two
         if self.target.no_optimize or self.optimized or one is None or two is None:
@@ -292,6 +391,15 @@ class LocalPair:
         )
         fire_custom(one, LOCAL_SUBCLASSES["LocalOptimizationEnd"], end)
         one.channel.hangup(CAUSES["NORMAL_CLEARING"])
+
+
+def _ast_state(channel: Channel) -> int:
+    """Asterisk's numeric channel state (6 Up, 5 Ringing, 4 Ring, 0 Down)."""
+    if channel.answered:
+        return 6
+    if channel.ring_ready:
+        return 5
+    return 4 if channel.direction == "inbound" else 0
 
 
 def optimize_after_link(layer: AsteriskLayer, link: BridgeLink) -> None:

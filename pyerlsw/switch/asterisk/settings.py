@@ -9,6 +9,7 @@ restart) and a relative spool directory disables the spooler.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -82,6 +83,11 @@ class AsteriskConfig(BaseModel):
         description="cause for legs hung up by a bow-out (bowout-hangup-cause)",
     )
     max_local_pairs: int = Field(default=10_000, ge=1, description="live Local pairs")
+    local_optimization: Literal["bridge", "masquerade"] = Field(
+        default="bridge",
+        description="Local optimisation: 'bridge' (Asterisk 12+ bridge swap) or "
+        "'masquerade' (Asterisk <= 11 check_bridge)",
+    )
 
     @field_validator("loopback_bowout_hangup_cause")
     @classmethod

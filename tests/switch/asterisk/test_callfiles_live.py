@@ -70,6 +70,55 @@ async def test_seed_callfile_with_astdb_lookup(asterisk: Factory, tmp_path: Path
     await ast.idle()
 
 
+async def test_seed_callfile_masquerade_mode_optimizes_like_the_document(
+    asterisk: Factory, tmp_path: Path
+) -> None:
+    """Asterisk <= 11 (``local_optimization = "masquerade"``): the device channel is
+    masqueraded into ``;1`` while ``;1`` plays ``silence/1``, so ``tt-weasels`` plays on
+    the structure that now carries the device's name, as the seed shows."""
+    ast = await asterisk(
+        seed("seed001_callfile.conf"),
+        spool=True,
+        data_dir=str(tmp_path),
+        devices={"0004f2040001": {"sim_answer_after": "1"}},
+        local_optimization="masquerade",
+    )
+    await ast.switch.api("database", "put phones 201/device SIP/0004f2040001")
+    target = move_in(ast, tmp_path, "201.call", (DATA / "seed001_callfile.call").read_text())
+    await ast.settle(6)
+    one, two = "Local/201@devices-00000000;1", "Local/201@devices-00000000;2"
+    sip = "SIP/0004f2040001-00000000"
+    expected = [
+        "    -- Attempting call on Local/201@devices for application "
+        "Playback(silence/1&tt-weasels) (Retry 1)",
+        f'    -- Executing [201@devices:1] NoOp("{two}", "") in new stack',
+        f'    -- Executing [201@devices:2] Set("{two}", "DEVICE=SIP/0004f2040001") in new stack',
+        f'    -- Executing [201@devices:3] GotoIf("{two}", "0?hangup") in new stack',
+        f'    -- Executing [201@devices:4] Dial("{two}", "SIP/0004f2040001,30") in new stack',
+        "    -- Called SIP/0004f2040001",
+        f"    -- {sip} is ringing",
+        f"    -- {sip} answered {two}",
+        f"       > Channel {one} was answered.",
+        f"       > Launching Playback(silence/1&tt-weasels) on {one}",
+        f"    -- <{one}> Playing 'silence/1.ulaw' (language 'en')",
+        f"  == Spawn extension (devices, 201, 4) exited non-zero on '{two}'",
+        f"    -- <{sip}> Playing 'tt-weasels.ulaw' (language 'en')",
+        "Call completed to Local/201@devices",
+    ]
+    assert ast.asterisk_lines() == expected
+    assert not target.exists()
+    # no 12+ optimisation events; the zombie carried ;1's identity and hung up
+    assert not ast.fired("CUSTOM", subclass="local::optimization_begin")
+    hangups = [e.get("Channel-Name") for e in ast.fired("CHANNEL_HANGUP")]
+    assert f"{one}<ZOMBIE>" in hangups
+    assert hangups[-1] == sip
+    starts = [
+        (e.get("Channel-Name"), e.get("Playback-File-Path")) for e in ast.fired("PLAYBACK_START")
+    ]
+    assert starts == [(one, "silence/1"), (sip, "tt-weasels")]
+    await ast.idle()
+
+
 async def test_callfile_without_device_in_astdb_hangs_up(asterisk: Factory, tmp_path: Path) -> None:
     ast = await asterisk(seed("seed001_callfile.conf"), spool=True, data_dir=str(tmp_path))
     move_in(ast, tmp_path, "x.call", (DATA / "seed001_callfile.call").read_text())
