@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["DEFAULT_TECHNOLOGIES", "SwitchConfig"]
+from pyerlsw.switch.dtmf import invalid_chars
+
+__all__ = ["DEFAULT_TECHNOLOGIES", "SwitchConfig", "check_device_variables"]
 
 #: Technologies that reach simulated devices unless configured otherwise, so dialplans
 #: written for FreeSWITCH (``sofia/``, ``user/``) or Asterisk (``SIP/``, ``PJSIP/``,
@@ -26,6 +28,30 @@ DEFAULT_TECHNOLOGIES: dict[str, str] = {
     "dahdi": "sim",
     "error": "error",
 }
+
+
+_SIM_SECONDS = ("sim_dtmf_after",)
+
+
+def check_device_variables(variables: dict[str, str]) -> str:
+    """What is wrong with a sim device's DTMF settings ("" when nothing):
+    ``sim_dtmf_after`` must be a non-negative number, ``sim_dtmf`` a digit string."""
+    for key in _SIM_SECONDS:
+        value = variables.get(key)
+        if value is None or not value.strip():
+            continue
+        try:
+            seconds = float(value)
+        except ValueError:
+            return f"{key} must be a number of seconds, not {value!r}"
+        if not seconds >= 0:  # negative or NaN
+            return f"{key} must not be negative ({value!r})"
+    digits = variables.get("sim_dtmf")
+    if digits is not None:
+        bad = invalid_chars(digits)
+        if bad:
+            return f"sim_dtmf {digits!r}: not DTMF: {bad!r} (use 0-9 A-D * # w W + @ms)"
+    return ""
 
 
 class SwitchConfig(BaseModel):
@@ -66,6 +92,9 @@ class SwitchConfig(BaseModel):
     message_queue_size: int = Field(
         default=1_000, ge=1, description="queued sendmsg commands per channel"
     )
+    dtmf_queue_size: int = Field(
+        default=1_000, ge=1, description="received DTMF digits queued per channel"
+    )
     max_sessions: int = Field(default=10_000, ge=1)
     sessions_per_second: int = Field(default=30, ge=1, description="reported only")
     max_transfers: int = Field(
@@ -92,6 +121,17 @@ class SwitchConfig(BaseModel):
     )
 
     devices: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @field_validator("devices")
+    @classmethod
+    def _check_devices(cls, devices: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        """Sim-device settings that would otherwise only fail at call time."""
+        for name, variables in devices.items():
+            problem = check_device_variables(variables)
+            if problem:
+                raise ValueError(f"device {name!r}: {problem}")
+        return devices
+
     technologies: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_TECHNOLOGIES))
     global_variables: dict[str, str] = Field(default_factory=dict)
     default_dialplan: str = "XML"

@@ -25,6 +25,7 @@ from pyerlsw.switch.causes import CAUSES, cause_name, parse_cause
 from pyerlsw.switch.channel import Channel
 from pyerlsw.switch.control import Command, run_command
 from pyerlsw.switch.dialplan.base import Action
+from pyerlsw.switch.dtmf import Digit, DtmfQueue, service_dtmf
 from pyerlsw.switch.logs import LEVEL_NUMBERS
 from pyerlsw.switch.states import CallState, ChannelState
 from pyerlsw.switch.variables import expand
@@ -56,6 +57,9 @@ class EndpointDriver:
         """A masquerade moved the identity this driver serves to ``session``
         (:mod:`pyerlsw.switch.masquerade`): act on that session from now on."""
 
+    def on_dtmf(self, session: Session, digit: Digit) -> None:
+        """A digit sent to the far end (``uuid_send_dtmf``, a bridge passing it on)."""
+
 
 class Session:
     """One channel's task, command queue and dialplan position."""
@@ -73,6 +77,7 @@ class Session:
         "channel",
         "destroyed",
         "driver",
+        "dtmf",
         "extension",
         "extension_position",
         "hangup_hooks",
@@ -103,6 +108,7 @@ class Session:
         self.private: dict[str, Any] = {}
         self.hangup_hooks: list[HangupHook] = []
         self.watchers: list[Callable[[], None]] = []
+        self.dtmf = DtmfQueue(switch.config.dtmf_queue_size)
         self._commands: deque[Command] = deque()
         self._wakeup: asyncio.Future[None] | None = None
         self._pending_extension = False
@@ -209,7 +215,10 @@ class Session:
     async def wait(self, timeout: float | None = None) -> None:
         """Wait until something happens to this session or ``timeout`` seconds pass.
         Only for code running on the session's own task (applications); other tasks use
-        :meth:`until` or events."""
+        :meth:`until` or events. A bridged or parked channel's queued DTMF is serviced
+        first (:func:`~pyerlsw.switch.dtmf.service_dtmf`)."""
+        if self.dtmf:
+            service_dtmf(self)
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
         self._wakeup = waiter

@@ -31,15 +31,16 @@ def load_static_xml(switch: Switch) -> Any:
 def register_builtins(switch: Switch) -> None:
     """Register the core applications, API commands, endpoints and dialplan engines."""
     from pyerlsw.switch.api import channels, core, show
-    from pyerlsw.switch.applications import basic, calls, media
+    from pyerlsw.switch.api import dtmf as dtmf_api
+    from pyerlsw.switch.applications import basic, calls, digits, media
     from pyerlsw.switch.dialplan.inline import InlineDialplan
     from pyerlsw.switch.dialplan.xml import XmlDialplan
     from pyerlsw.switch.endpoints.error import ErrorEndpoint
     from pyerlsw.switch.endpoints.sim import SimEndpoint
 
-    for app_module in (basic, media, calls):
+    for app_module in (basic, media, calls, digits):
         app_module.register(switch.applications)
-    for api_module in (core, channels, show):
+    for api_module in (core, channels, show, dtmf_api):
         api_module.register(switch.api_commands)
     switch.endpoints.register(SimEndpoint())
     switch.endpoints.register(ErrorEndpoint())

@@ -37,6 +37,7 @@ from pyerlsw.switch.asterisk.loopback_bowout import (
 )
 from pyerlsw.switch.causes import CAUSES
 from pyerlsw.switch.dialplan.base import Action
+from pyerlsw.switch.dtmf import Digit, receive
 from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
 from pyerlsw.switch.session import EndpointDriver
 from pyerlsw.switch.states import ChannelState
@@ -226,6 +227,12 @@ class LoopbackDriver(EndpointDriver):
 
     def on_destroy(self, session: Session) -> None:
         self.pair.cancel()
+
+    def on_dtmf(self, session: Session, digit: Digit) -> None:
+        """DTMF sent to one leg is queued on the other (``mod_loopback.md``)."""
+        other = self.pair.b if self.leg == "A" else self.pair.a
+        if other is not None:
+            receive(other, digit)
 
 
 class LoopbackEndpoint:

@@ -37,7 +37,10 @@ class OutgoingRequest:
 
     ``variables`` already merge (in increasing priority) the caller's exported
     variables and the dial string's ``{}``/``[]`` variables. ``caller_id_name`` and
-    ``caller_id_number`` are what the new leg should present.
+    ``caller_id_number`` are what the new leg should present. With ``defer_call`` the
+    leg is created (and its session started) but the far end is not contacted until
+    its driver's ``call(session)`` (what Asterisk's Dial needs to run ``b()`` before
+    ``ast_call``); endpoints that cannot defer ignore it.
     """
 
     leg: DialLeg
@@ -47,6 +50,7 @@ class OutgoingRequest:
     caller_id_number: str = ""
     dialplan: str = ""
     context: str = ""
+    defer_call: bool = False
 
 
 class Endpoint(Protocol):

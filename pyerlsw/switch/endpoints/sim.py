@@ -10,6 +10,17 @@ Outbound legs (a device being called) behave according to:
 * ``sim_hangup_after`` - seconds after answer at which the device hangs up
   (NORMAL_CLEARING; default never).
 
+Both directions honour ``sim_dtmf`` - digits the device presses, a FreeSWITCH digit
+string (``1w2#``: ``w``/``W`` pause 0.5 s/1 s, ``+`` groups, ``@ms`` lengths) -
+``sim_dtmf_after`` seconds (default 1) after answer; they reach the channel's DTMF
+queue as RTP digits. Digits sent to the device (``uuid_send_dtmf``, a bridge passing
+them on) are kept in :attr:`SimDevice.heard`.
+
+An outbound leg created with ``OutgoingRequest(defer_call=True)`` exists (its events
+are fired) but the device is only contacted by :meth:`SimDevice.call`; the ``sim_*``
+variables are read from the channel at that moment, so a pre-dial routine can change
+them.
+
 Inbound calls (:meth:`Switch.inbound_call`, a device calling in) honour
 ``sim_hangup_after`` (the caller hangs up that long after answer) and
 ``sim_cancel_after`` (the caller gives up unanswered: ORIGINATOR_CANCEL).
@@ -25,10 +36,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid as uuidlib
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pyerlsw.switch.causes import CAUSES, parse_cause
+from pyerlsw.switch.dtmf import Digit, invalid_chars, parse_digits, receive
 from pyerlsw.switch.endpoints import OutgoingRequest
 from pyerlsw.switch.session import EndpointDriver
 
@@ -40,6 +53,8 @@ if TYPE_CHECKING:
 __all__ = ["SimDevice", "SimEndpoint", "device_candidates"]
 
 _SOURCES = {"sofia": "mod_sofia", "user": "mod_sofia"}
+#: Digits a sim device remembers having heard.
+HEARD_LIMIT = 1000
 
 
 def device_candidates(address: str) -> list[str]:
@@ -66,10 +81,15 @@ def _seconds(value: str | None, default: float | None) -> float | None:
 class SimDevice(EndpointDriver):
     """The behaviour of one simulated device on one channel."""
 
-    __slots__ = ("_answer_watch", "_session", "_timers", "variables")
+    __slots__ = (
+        "_answer_watch", "_session", "_timers", "called", "deferred", "heard", "variables",
+    )  # fmt: skip
 
-    def __init__(self, variables: Mapping[str, str]) -> None:
+    def __init__(self, variables: Mapping[str, str], *, defer_call: bool = False) -> None:
         self.variables = variables
+        self.deferred = defer_call
+        self.called = False
+        self.heard: deque[str] = deque(maxlen=HEARD_LIMIT)
         self._session: Session | None = None
         self._timers: list[TimerHandle | asyncio.Handle] = []
         self._answer_watch: Callable[[], None] | None = None
@@ -88,6 +108,10 @@ class SimDevice(EndpointDriver):
         if self._session is not None:
             action(self._session.channel, *args)
 
+    def _get(self, session: Session, name: str) -> str | None:
+        value = session.channel.get_variable(name)
+        return value if value is not None else self.variables.get(name)
+
     def on_moved(self, session: Session) -> None:
         old, self._session = self._session, session
         watch = self._answer_watch
@@ -99,36 +123,73 @@ class SimDevice(EndpointDriver):
     def on_init(self, session: Session) -> None:
         self._session = session
         ch = session.channel
-        get = self.variables.get
         if ch.direction == "outbound":
-            self._outbound(session)
-        else:
-            cancel_after = _seconds(get("sim_cancel_after"), None)
-            if cancel_after is not None:
-                self._later(session, cancel_after, self._act, _cancel)
-        hangup_after = _seconds(get("sim_hangup_after"), None)
-        if hangup_after is not None:
+            if not self.deferred:
+                self.call(session)
+            return
+        cancel_after = _seconds(self._get(session, "sim_cancel_after"), None)
+        if cancel_after is not None:
+            self._later(session, cancel_after, self._act, _cancel)
+        self._watch_answer(session)
 
-            def watch() -> None:
-                now = self._session or session
-                if now.channel.answered and self._answer_watch is not None:
-                    if watch in now.watchers:
-                        now.watchers.remove(watch)
-                    self._answer_watch = None
+    def call(self, session: Session) -> bool:
+        """Contact the device (once): it rings, answers, fails... as its ``sim_*``
+        variables say now. False when it was already called or the channel is gone."""
+        if self.called or not session.channel.ready:
+            return False
+        self.called = True
+        self._outbound(session)
+        self._watch_answer(session)
+        return True
+
+    def _watch_answer(self, session: Session) -> None:
+        hangup_after = _seconds(self._get(session, "sim_hangup_after"), None)
+        digits = (self._get(session, "sim_dtmf") or "").strip()
+        if hangup_after is None and not digits:
+            return
+        if invalid_chars(digits):
+            session.log("ERR", f"invalid characters in sim_dtmf {digits!r} skipped\n")
+        dtmf_after = _seconds(self._get(session, "sim_dtmf_after"), 1.0) or 0.0
+
+        def watch() -> None:
+            now = self._session or session
+            if now.channel.answered and self._answer_watch is not None:
+                if watch in now.watchers:
+                    now.watchers.remove(watch)
+                self._answer_watch = None
+                if hangup_after is not None:
                     cause = CAUSES["NORMAL_CLEARING"]
                     self._later(now, hangup_after, self._act, _hangup, cause)
+                if digits:
+                    self._press(now, digits, dtmf_after)
 
-            self._answer_watch = watch
-            session.watchers.append(watch)
+        self._answer_watch = watch
+        session.watchers.append(watch)
+        watch()
+
+    def _press(self, session: Session, digits: str, after: float) -> None:
+        delay = after
+        for step in parse_digits(digits, "RTP"):
+            if isinstance(step, Digit):
+                self._later(session, delay, self._receive, step)
+            else:
+                delay += step.seconds
+
+    def _receive(self, digit: Digit) -> None:
+        if self._session is not None:
+            receive(self._session, digit)
+
+    def on_dtmf(self, session: Session, digit: Digit) -> None:
+        self.heard.append(digit.digit)
 
     def _outbound(self, session: Session) -> None:
         ch = session.channel
-        get = self.variables.get
-        after = _seconds(get("sim_answer_after"), 0.0) or 0.0
-        result = (get("sim_result") or "answer").strip()
+        get = self._get
+        after = _seconds(get(session, "sim_answer_after"), 0.0) or 0.0
+        result = (get(session, "sim_result") or "answer").strip()
         kind, _, arg = result.partition(":")
         kind = kind.lower()
-        early = _seconds(get("sim_early_media_after"), None)
+        early = _seconds(get(session, "sim_early_media_after"), None)
         if early is not None:
             self._later(session, early, self._act, _early)
         if kind not in ("answer", "busy", "noanswer", "reject"):
@@ -202,7 +263,7 @@ class SimEndpoint:
             context=request.context,
             source=source,
             variables=variables,
-            driver=SimDevice(dict(variables)),
+            driver=SimDevice(dict(variables), defer_call=request.defer_call),
             originator=request.caller,
             originating=True,
         )
