@@ -1,25 +1,26 @@
 """Asterisk's everyday applications on core channels.
 
-Answer, Hangup, Busy, Congestion, Progress, Ringing, Verbose, NoOp, Set, Log, Wait,
-Playback, Background and WaitExten (``asterisk_dialplan.md`` section 4). Media is
-simulated as in the core: a file takes the core's simulated length and fires
-PLAYBACK_START/PLAYBACK_STOP. The core has no DTMF, so Background and WaitExten never
-collect digits: WaitExten waits for its timeout and then goes to ``t`` (or ``e``).
+Answer, Hangup, Busy, Congestion, Progress, Ringing, Verbose, NoOp, Set, Log, Wait and
+Playback (``asterisk_dialplan.md`` section 4). Media is simulated as in the core: a
+file takes the core's simulated length and fires PLAYBACK_START/PLAYBACK_STOP.
+Playback and Wait read and drop the digits that arrive meanwhile, as Asterisk drops
+DTMF frames there; the digit-collecting applications are in
+:mod:`~pyerlsw.switch.asterisk.apps_digits`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pyerlsw.switch.applications.media import playback as core_playback
 from pyerlsw.switch.asterisk.appcall import AppCall
+from pyerlsw.switch.asterisk.apps_digits import play_files
 from pyerlsw.switch.asterisk.causes import BUSY, CONGESTION, NORMAL_CLEARING
 from pyerlsw.switch.asterisk.causes import parse_hangup_cause as parse_cause
 from pyerlsw.switch.asterisk.diagnostics import LogRecord
-from pyerlsw.switch.asterisk.lookup import timeout_handler
-from pyerlsw.switch.asterisk.signalling import FOREVER, indicate_failure
+from pyerlsw.switch.asterisk.signalling import indicate_failure
 from pyerlsw.switch.asterisk.substitution import separate_args
 from pyerlsw.switch.asterisk.variables import parse_set
+from pyerlsw.switch.dtmf import next_digit
 
 if TYPE_CHECKING:
     from pyerlsw.switch.asterisk.layer import AsteriskLayer
@@ -145,32 +146,12 @@ async def wait(call: AppCall, data: str) -> int:
     seconds = _seconds(data) if data else None
     if seconds is None:
         return 0
-    await call.session.sleep(seconds, breakable=False)
-    return 0 if call.session.channel.ready else -1
-
-
-def _sound_extension(call: AppCall) -> str:
-    codec = call.session.channel.codec
-    name = codec.name if codec is not None else ""
-    return {"PCMU": "ulaw", "PCMA": "alaw"}.get(name, "slin")
-
-
-async def _play(call: AppCall, files: str, *, answer_first: bool) -> bool:
     session = call.session
-    ch = session.channel
-    if answer_first and not ch.answered:
-        ch.mark_answered()
-    for name in files.split("&"):
-        if not name or not ch.ready:
-            continue
-        call.verbose(
-            3,
-            f"<{ch.name}> Playing '{name}.{_sound_extension(call)}' "
-            f"(language '{call.state.language}')",
-            "file.c",
-        )
-        await core_playback(session, name)
-    return ch.ready
+    clock = call.layer.switch.clock
+    deadline = clock.monotonic() + seconds
+    while (left := deadline - clock.monotonic()) > 0 and not session.interrupted():
+        await next_digit(session, left)  # read and dropped, as ast_safe_sleep does
+    return 0 if session.channel.ready else -1
 
 
 async def playback(call: AppCall, data: str) -> int:
@@ -182,44 +163,10 @@ async def playback(call: AppCall, data: str) -> int:
     ch = call.session.channel
     if "skip" in options and not ch.answered:
         return 0
-    ok = await _play(call, args[0], answer_first="noanswer" not in options)
+    await play_files(call, args[0], stop=set(), answer_first="noanswer" not in options)
+    ok = ch.ready
     call.scope.set_variable("PLAYBACKSTATUS", "SUCCESS" if ok else "FAILED")
     return 0 if ok else -1
-
-
-async def background(call: AppCall, data: str) -> int:
-    args = separate_args(data, ",", 4)
-    if not args or not args[0]:
-        call.warning("Background requires an argument (filename)")
-        return -1
-    options = args[1] if len(args) > 1 else ""
-    ch = call.session.channel
-    if "s" in options and not ch.answered:
-        return 0
-    ok = await _play(call, args[0], answer_first="n" not in options)
-    call.scope.set_variable("BACKGROUNDSTATUS", "SUCCESS" if ok else "FAILED")
-    return 0 if ok else -1
-
-
-async def wait_exten(call: AppCall, data: str) -> int:
-    args = separate_args(data, ",", 2)
-    state = call.state
-    seconds = _seconds(args[0]) if args and args[0] else None
-    if seconds is None:
-        seconds = state.response_timeout or FOREVER
-    session = call.session
-    if not await session.sleep(seconds, breakable=False) or not session.channel.ready:
-        return 0 if session.channel.ready else -1
-    layer: AsteriskLayer = call.layer
-    cid = call.session.channel.profile.caller_id_number or None
-    handler = timeout_handler(layer.dialplan, state.context, cid, now=layer.switch.clock.now())
-    if handler is None:
-        call.warning(f"Timeout but no rule 't' or 'e' in context '{state.context}'")
-        return -1
-    if handler == "e":
-        call.scope.set_variable("EXCEPTION", "RESPONSETIMEOUT")
-    state.goto(state.context, handler, 1)
-    return 0
 
 
 def register(layer: AsteriskLayer) -> None:
@@ -236,7 +183,3 @@ def register(layer: AsteriskLayer) -> None:
     layer.register_app("Log", log_app, synopsis="Send arbitrary text to a selected log level")
     layer.register_app("Wait", wait, synopsis="Waits for some time")
     layer.register_app("Playback", playback, synopsis="Play a file")
-    layer.register_app(
-        "BackGround", background, synopsis="Play an audio file while waiting for digits"
-    )
-    layer.register_app("WaitExten", wait_exten, synopsis="Waits for an extension to be entered")

@@ -30,6 +30,7 @@ from typing import Any
 
 from pyerlsw.switch.asterisk import commands
 from pyerlsw.switch.asterisk.apps_basic import register as register_basic_apps
+from pyerlsw.switch.asterisk.apps_digits import register as register_digit_apps
 from pyerlsw.switch.asterisk.apps_flow import register as register_flow_apps
 from pyerlsw.switch.asterisk.callfiles import CallFileSpool
 from pyerlsw.switch.asterisk.chanfuncs import register as register_channel_functions
@@ -76,6 +77,7 @@ def install_asterisk(
     layer = AsteriskLayer(switch, config)
     for register in (
         register_basic_apps,
+        register_digit_apps,
         register_flow_apps,
         register_dial,
         register_voicemail,

@@ -8,6 +8,8 @@
   logged at verbose 3, and the application run (the Asterisk registry first, then the
   switch's FreeSWITCH applications); 0 goes on at priority + 1, anything else ends the
   PBX with ``Spawn extension (...) exited non-zero``;
+* an application returning a digit (BackGround, WaitExten) makes the PBX collect an
+  extension (:func:`~pyerlsw.switch.asterisk.apps_digits.collect_extension`);
 * a missing next priority is the auto-fallthrough (``DIALSTATUS`` BUSY or CONGESTION/
   CHANUNAVAIL are indicated first); a missing extension goes to ``i``, else ``e``, else
   ends with Asterisk's warning; an unknown start extension falls back to ``s``;
@@ -30,6 +32,7 @@ import enum
 from typing import TYPE_CHECKING
 
 from pyerlsw.switch.asterisk import logline
+from pyerlsw.switch.asterisk.apps_digits import JUMP_DIGITS, collect_extension
 from pyerlsw.switch.asterisk.astevents import fire_handler_event
 from pyerlsw.switch.asterisk.causes import BUSY, CONGESTION
 from pyerlsw.switch.asterisk.functions import gosub_arg_variables
@@ -151,6 +154,12 @@ class Interpreter:
                     rc = await self.spawn(session, state, result.priority)
                     if mode is Mode.MAIN and ch.ready and session.interrupted():
                         return End.TRANSFERRED  # moved away (transfer, uuid_bridge...)
+                    if rc > 0 and mode is Mode.MAIN and chr(rc) in JUMP_DIGITS:
+                        # BackGround/WaitExten returned a digit: collect an extension
+                        if not await collect_extension(layer, session, state, chr(rc)):
+                            moved = ch.ready and session.interrupted()
+                            return End.TRANSFERRED if moved else End.ENDED
+                        continue
                     if rc != 0:
                         layer.verbose(
                             2,
