@@ -13,7 +13,7 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,16 +94,47 @@ def machine() -> str:
             f"argv: python -m bench {' '.join(sys.argv[1:])}")
 
 
+#: One load case: name, message count, the pyerlsw run and the Erlang run (each
+#: returns the seconds it took).
+LoadCase = tuple[str, int, Callable[[], Awaitable[float]], Callable[[], Awaitable[float]]]
+
+
+async def run_cases(cases: list[LoadCase], rounds: int, only: str | None = None,
+                    ) -> list[list[str]]:
+    """Run each case (whose name contains ``only``, if given) once to warm up, then
+    ``rounds`` times alternating pyerlsw and Erlang; one table row per case: count,
+    median rates, their ratio, and the Python process's CPU time per message during
+    the pyerlsw runs (median; ``time.process_time``, all threads)."""
+    rows = []
+    for name, count, ours, theirs in cases:
+        if only is not None and only not in name:
+            continue
+        await ours()  # warm-up
+        py_rates, erl_rates, cpu = [], [], []
+        for _ in range(rounds):
+            before = time.process_time()
+            py_rates.append(count / await ours())
+            cpu.append((time.process_time() - before) / count)
+            erl_rates.append(count / await theirs())
+        py_rate, erl_rate = statistics.median(py_rates), statistics.median(erl_rates)
+        cpu_us = statistics.median(cpu) * 1e6
+        rows.append([name, f"{count}", f"{py_rate:,.0f}", f"{erl_rate:,.0f}",
+                     f"{py_rate / erl_rate:.2f}x", f"{cpu_us:.1f}"])
+        print(f"{name}: pyerlsw {py_rate:,.0f}/s ({cpu_us:.1f} µs CPU each), "
+              f"Erlang {erl_rate:,.0f}/s", flush=True)
+    return rows
+
+
 def run_load_bench(
     name: str,
-    measure: Callable[[int, float], Coroutine[Any, Any, list[list[str]]]],
+    measure: Callable[[int, float, str | None], Coroutine[Any, Any, list[list[str]]]],
     argv: list[str],
     *,
     count_header: str,
 ) -> int:
     """The shared ``main`` of the node and gateway load benchmarks: parse ``--rounds``,
-    ``--scale`` and ``--gc-threshold``, run ``measure(rounds, scale)`` and print the
-    machine line and the ratio table."""
+    ``--scale``, ``--gc-threshold`` and ``--loop``, run ``measure(rounds, scale)`` on
+    that event loop and print the machine line and the ratio table."""
     import argparse
     import asyncio
     import gc
@@ -115,11 +146,22 @@ def run_load_bench(
     parser.add_argument("--gc-threshold", type=int, default=None,
                         help="gen-0 threshold of Python's cyclic GC for this run "
                              "(default: leave CPython's 700)")
+    parser.add_argument("--only", default=None, metavar="TEXT",
+                        help="run only the cases whose name contains TEXT")
+    parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio",
+                        help="event loop to run on (default: asyncio's own)")
     args = parser.parse_args(argv)
     if args.gc_threshold is not None:
         gc.set_threshold(args.gc_threshold, *gc.get_threshold()[1:])
-    rows = asyncio.run(measure(args.rounds, args.scale))
+    factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+    if args.loop == "uvloop":
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:
+        rows = runner.run(measure(args.rounds, args.scale, args.only))
     print()
-    print(machine())
-    print(markdown_table(["case", count_header, "pyerlsw", "Erlang", "pyerlsw/Erlang"], rows))
+    print(f"{machine()}; loop {args.loop}, gc threshold {gc.get_threshold()}")
+    print(markdown_table(["case", count_header, "pyerlsw", "Erlang", "pyerlsw/Erlang",
+                          "Python CPU µs each"], rows))
     return 0

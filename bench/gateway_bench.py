@@ -32,15 +32,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import shutil
-import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import run_load_bench
+from bench.common import LoadCase, run_cases, run_load_bench
 from bench.etf_bench import HEADERS
 from pyerlsw.etf import Atom, decode
 from pyerlsw.gateway.config import ErlangEventConfig
@@ -123,7 +121,7 @@ async def setup_counter(bench: Bench, erl: ErlangNode, subclasses: list[str]) ->
                   f"pyerlsw_gateway_bench:start_event_counter({bench.fs}, [{names}]))).")
 
 
-async def measure(rounds: int, scale: float) -> list[list[str]]:
+async def measure(rounds: int, scale: float, only: str | None = None) -> list[list[str]]:
     runtime = find_system_otp()
     if runtime is None:
         raise SystemExit("no erl on this machine")
@@ -149,7 +147,7 @@ async def measure(rounds: int, scale: float) -> list[list[str]]:
                                          epmd_port=epmd.port) as gateway:
                     bench = Bench(gateway, nodes)
                     return await _rounds(bench, rounds=rounds, n_events=n_events, n_fan=n_fan,
-                                         n_api=n_api, n_calls=n_calls)
+                                         n_api=n_api, n_calls=n_calls, only=only)
             finally:
                 await switch.stop()
         finally:
@@ -159,7 +157,7 @@ async def measure(rounds: int, scale: float) -> list[list[str]]:
 
 
 async def _rounds(bench: Bench, *, rounds: int, n_events: int, n_fan: int, n_api: int,
-                  n_calls: int) -> list[list[str]]:
+                  n_calls: int, only: str | None) -> list[list[str]]:
     e1, e2, e3, e4, e5 = bench.nodes
     fs = bench.fs
     four = [e1, e3, e4, e5]
@@ -204,8 +202,7 @@ async def _rounds(bench: Bench, *, rounds: int, n_events: int, n_fan: int, n_api
         return us / 1e6
 
     sinks = ", ".join(f"{{sink, '{n.node}'}}" for n in four)
-    Case = tuple[str, int, Callable[[], Awaitable[float]], Callable[[], Awaitable[float]]]
-    cases: list[Case] = [
+    cases: list[LoadCase] = [
         ("events, switch -> 1 Erlang event handler (events/s)", n_events,
          lambda: bench.events([e1], n_events, SUBCLASS),
          lambda: erl_seconds(e2, f"pyerlsw_node_bench:one_way({{sink, '{e1.node}'}}, "
@@ -226,20 +223,11 @@ async def _rounds(bench: Bench, *, rounds: int, n_events: int, n_fan: int, n_api
                     f'{c}, {p}, "short").')))
     cases.append((f"calls: originate, {{call,..}}, sendmsg hangup, {{call_hangup,..}} "
                   f"({CALL_CONCURRENCY} at a time; calls/s)", n_calls, py_calls, erl_calls))
-    rows = []
-    for name, count, ours, theirs in cases:
-        await ours()  # warm-up
-        py_rates, erl_rates = [], []
-        for _ in range(rounds):
-            py_rates.append(count / await ours())
-            erl_rates.append(count / await theirs())
-        py_rate, erl_rate = statistics.median(py_rates), statistics.median(erl_rates)
-        row = [name, f"{count}", f"{py_rate:,.0f}", f"{erl_rate:,.0f}",
-               f"{py_rate / erl_rate:.2f}x"]
-        if name.startswith("events"):
-            row[0] += f" [{py_rate / MOD_ERLANG_EVENT_RATE:.0f}x mod_erlang_event's loop]"
-        rows.append(row)
-        print(f"{name}: pyerlsw {py_rate:,.0f}/s, Erlang {erl_rate:,.0f}/s", flush=True)
+    rows = await run_cases(cases, rounds, only)
+    for row in rows:
+        if row[0].startswith("events"):
+            rate = float(row[2].replace(",", ""))
+            row[0] += f" [{rate / MOD_ERLANG_EVENT_RATE:.0f}x mod_erlang_event's loop]"
     print(f"call_events per call: {call_events[0]}", flush=True)
     return rows
 

@@ -31,15 +31,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import shutil
-import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import run_load_bench
+from bench.common import LoadCase, run_cases, run_load_bench
 from bench.etf_bench import build_cases
 from pyerlsw.etf import Atom, encode
 from pyerlsw.node import Node, Process
@@ -125,7 +123,7 @@ async def python_round_trips(node: Node, peer: str, clients: int, per_client: in
     return time.perf_counter() - start
 
 
-async def measure(rounds: int, scale: float) -> list[list[str]]:
+async def measure(rounds: int, scale: float, only: str | None = None) -> list[list[str]]:
     runtime = find_system_otp()
     if runtime is None:
         raise SystemExit("no erl on this machine")
@@ -153,7 +151,7 @@ async def measure(rounds: int, scale: float) -> list[list[str]]:
                 assert await node.ping(e1.node) and await node.ping(e2.node)
                 await ev(e1, f"net_adm:ping('{e2.node}').")
                 return await _rounds(node, e1, e2, rounds=rounds, n_small=n_small,
-                                     n_event=n_event, n_calls=n_calls)
+                                     n_event=n_event, n_calls=n_calls, only=only)
         finally:
             e1.stop()
             e2.stop()
@@ -161,10 +159,9 @@ async def measure(rounds: int, scale: float) -> list[list[str]]:
 
 
 async def _rounds(node: Node, e1: ErlangNode, e2: ErlangNode, *, rounds: int, n_small: int,
-                  n_event: int, n_calls: int) -> list[list[str]]:
+                  n_event: int, n_calls: int, only: str | None) -> list[list[str]]:
     py, n1, n2 = node.name, e1.node, e2.node
-    cases: list[tuple[str, int, Callable[[], Awaitable[float]], Callable[[], Awaitable[float]]]]
-    cases = []
+    cases: list[LoadCase] = []
     for label, var, n in (("event", "Event", n_event), ("small", "Small", n_small)):
         cases.append((
             f"one-way Erlang->Python, {label} (msg/s)", n,
@@ -204,18 +201,7 @@ async def _rounds(node: Node, e1: ErlangNode, e2: ErlangNode, *, rounds: int, n_
             lambda c=clients, p=per: _erl_us(
                 e2, f"pyerlsw_node_bench:round_trips({{echo, '{n1}'}}, {c}, {p}, Small)."),
         ))
-    rows = []
-    for name, count, ours, theirs in cases:
-        await ours()  # warm-up
-        py_rates, erl_rates = [], []
-        for _ in range(rounds):
-            py_rates.append(count / await ours())
-            erl_rates.append(count / await theirs())
-        py_rate, erl_rate = statistics.median(py_rates), statistics.median(erl_rates)
-        rows.append([name, f"{count}", f"{py_rate:,.0f}", f"{erl_rate:,.0f}",
-                     f"{py_rate / erl_rate:.2f}x"])
-        print(f"{name}: pyerlsw {py_rate:,.0f}/s, Erlang {erl_rate:,.0f}/s", flush=True)
-    return rows
+    return await run_cases(cases, rounds, only)
 
 
 async def _erl_us(erl: ErlangNode, expr: str) -> float:

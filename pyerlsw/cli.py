@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="text sent to Erlang: charlists or binaries")
     run.add_argument("--log-level", help="console, alert, crit, err, warning, notice, info, "
                      "debug (default info)")
+    run.add_argument("--loop", choices=["auto", "uvloop", "asyncio"], dest="event_loop",
+                     help="event loop (default auto: uvloop when installed)")
     run.add_argument("--clock", choices=["real", "virtual"], help=argparse.SUPPRESS)
     cli = sub.add_parser("cli", help="run api commands on a running switch (like fs_cli -x)")
     cli.add_argument("--node", default=None,
@@ -67,17 +69,26 @@ async def _cli(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from pyerlsw import runtime
     from pyerlsw.config import CliOverrides, StartupError, load_run_config
     from pyerlsw.runner import serve
 
     flags = CliOverrides(
         name=args.name, sname=args.sname, cookie=args.cookie, listen_ip=args.listen_ip,
         listen_port=args.listen_port, encoding=args.encoding, log_level=args.log_level,
-        clock=args.clock,
+        clock=args.clock, event_loop=args.event_loop,
     )
     try:
         cfg = load_run_config(args.conf, flags)
-        return asyncio.run(serve(cfg))
+        settings = cfg.runtime
+        try:
+            loop = runtime.resolve_loop(settings.event_loop,
+                                        virtual_clock=cfg.switch.clock == "virtual")
+        except RuntimeError as exc:
+            raise StartupError("--loop / [runtime] event_loop", str(exc)) from None
+        runtime.set_gc_threshold(settings.gc_threshold)
+        on_started = runtime.freeze_gc if settings.gc_freeze else None
+        return runtime.run(serve(cfg, on_started=on_started), loop)
     except StartupError as exc:
         print(f"pyerlsw: cannot start: {exc}", file=sys.stderr)
         return 2

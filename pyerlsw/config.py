@@ -36,6 +36,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pyerlsw.gateway.config import ConfigError, CookieSource, ErlangEventConfig, parse_config
+from pyerlsw.runtime import RuntimeSettings
 from pyerlsw.switch.asterisk.settings import AsteriskConfig
 from pyerlsw.switch.config import SwitchConfig
 
@@ -73,7 +74,8 @@ class PyerlswToml(BaseModel):
     ``[devices.NAME]`` is a shortcut for ``switch.devices``; ``[asterisk]`` takes any
     :class:`~pyerlsw.switch.asterisk.settings.AsteriskConfig` field (AstDB file, spool
     directories, limits); ``data_dir`` holds AstDB and the spool (default
-    ``$XDG_DATA_HOME/pyerlsw`` or ``~/.local/share/pyerlsw``).
+    ``$XDG_DATA_HOME/pyerlsw`` or ``~/.local/share/pyerlsw``); ``[runtime]`` takes
+    :class:`~pyerlsw.runtime.RuntimeSettings` (event loop, GC tuning).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -83,6 +85,7 @@ class PyerlswToml(BaseModel):
     switch: dict[str, Any] = Field(default_factory=dict)
     devices: dict[str, dict[str, str]] = Field(default_factory=dict)
     asterisk: AsteriskConfig = Field(default_factory=AsteriskConfig)
+    runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class CliOverrides:
     encoding: str | None = None
     log_level: str | None = None
     clock: Literal["real", "virtual"] | None = None
+    event_loop: Literal["auto", "uvloop", "asyncio"] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ class RunConfig:
     cookie_from_flag: bool = False
     sources: Mapping[str, str] = field(default_factory=dict)
     """Where each part came from (for the ready line and ``--check``)."""
+    runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
+    """Event loop and GC tuning (``[runtime]`` of ``pyerlsw.toml``, ``--loop``)."""
 
 
 def _read(path: Path) -> bytes:
@@ -273,6 +279,9 @@ def load_run_config(conf_dir: str | Path | None, flags: CliOverrides | None = No
     if root is not None and settings.data_dir and not Path(settings.data_dir).is_absolute():
         data_dir = (root / settings.data_dir).resolve()
     log_level = (flags.log_level or settings.log_level or "info").lower()
+    runtime = settings.runtime
+    if flags.event_loop is not None:
+        runtime = runtime.model_copy(update={"event_loop": flags.event_loop})
     return RunConfig(
         conf_dir=root,
         erlang_event=erlang_event,
@@ -283,6 +292,7 @@ def load_run_config(conf_dir: str | Path | None, flags: CliOverrides | None = No
         data_dir=data_dir,
         log_level=log_level,
         cookie_from_flag=flags.cookie is not None,
+        runtime=runtime,
         sources={
             "pyerlsw.toml": toml_source,
             "erlang_event": ee_source,

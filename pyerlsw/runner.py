@@ -163,9 +163,10 @@ class Running:
         ee = self.cfg.erlang_event
         conf = str(self.cfg.conf_dir) if self.cfg.conf_dir else "embedded defaults"
         port = getattr(self.node, "port", None) or ee.listen_port
+        loop = type(asyncio.get_running_loop()).__module__.partition(".")[0]
         return (f"pyerlsw {__version__} ready: node {self.node.name} (hidden), "
                 f"port {port}, cookie from {self.cookie_origin}, "
-                f"encoding {ee.encoding.value}, conf {conf}")
+                f"encoding {ee.encoding.value}, conf {conf}, loop {loop}")
 
     def print_switch_logs(self, level: int, stream: IO[str]) -> None:
         logs = self.switch.subscribe_logs(level=level, name="console")
@@ -240,9 +241,11 @@ async def start(cfg: RunConfig, **node_options: Any) -> Running:
 
 async def serve(cfg: RunConfig, *, stdout: IO[str] | None = None,
                 stderr: IO[str] | None = None, stop: asyncio.Event | None = None,
+                on_started: Callable[[], None] | None = None,
                 **node_options: Any) -> int:
-    """``pyerlsw run``: start, print the ready line, wait for SIGINT/SIGTERM (or
-    ``stop``), stop cleanly. Returns the exit status (StartupError is raised)."""
+    """``pyerlsw run``: start, call ``on_started`` (the command freezes the GC there),
+    print the ready line, wait for SIGINT/SIGTERM (or ``stop``), stop cleanly. Returns
+    the exit status (StartupError is raised)."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     level = _level(cfg.log_level)
@@ -250,6 +253,8 @@ async def serve(cfg: RunConfig, *, stdout: IO[str] | None = None,
     try:
         running = await start(cfg, **node_options)
         running.print_switch_logs(level, err)
+        if on_started is not None:
+            on_started()
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

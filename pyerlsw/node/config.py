@@ -50,6 +50,10 @@ class NodeConfig(BaseModel):
             (reason ``mailbox_overflow``).
         max_pending_signals: signals queued per peer while its connection is being
             set up; more are dropped (with a log line).
+        read_budget: bytes handled from one peer before its connection stops reading
+            until the next event-loop iteration, so that the processes fed by a peer
+            that streams get to run between chunks (and fewer decoded messages wait
+            in mailboxes, where CPython's GC scans them again and again).
         flags: distribution flags we advertise (``PUBLISHED`` is added when the node is
             not hidden).
         required_flags: flags a peer must offer or it is refused.
@@ -71,6 +75,7 @@ class NodeConfig(BaseModel):
     decode_limits: DecodeLimits = DEFAULT_LIMITS
     max_mailbox: int = Field(default=1_000_000, gt=0)
     max_pending_signals: int = Field(default=100_000, gt=0)
+    read_budget: int = Field(default=64 * 1024, gt=0)
     flags: int = int(DEFAULT_FLAGS)
     required_flags: int = int(REQUIRED_FROM_PEER)
 

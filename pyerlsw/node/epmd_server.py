@@ -14,6 +14,7 @@ import logging
 import secrets
 import struct
 from dataclasses import dataclass
+from typing import cast
 
 from pyerlsw.dist import epmd
 from pyerlsw.dist.buffer import ReceiveBuffer
@@ -108,8 +109,8 @@ class _EpmdProtocol(asyncio.Protocol):
         self._buffer = ReceiveBuffer()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # uvloop's transports are not asyncio.Transport subclasses: no isinstance check
+        self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
         assert self.transport is not None

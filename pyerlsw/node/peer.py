@@ -5,6 +5,12 @@
 order, by one reader (no task per message). Writes are coalesced: signals queued by
 any number of sends in one loop iteration leave in one ``transport.write``.
 
+Reading is paused until the next loop iteration once ``read_budget`` bytes were handled
+since the last pause: event loops differ in how much they read per iteration (asyncio
+reads once, up to 256 KiB; uvloop up to 32 times 256 KB), and without the pause a
+streaming peer could fill mailboxes with thousands of messages before their processes
+run.
+
 Timers: the whole handshake must finish within ``handshake_timeout``; once connected,
 every ``net_ticktime / 4`` the link sends a tick if it wrote nothing, and drops the
 peer if nothing at all was read during the last ``net_ticktime`` (OTP's rule).
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pyerlsw.dist.connection import TICK, DistConnection
 from pyerlsw.dist.errors import ProtocolError
@@ -64,6 +70,8 @@ class PeerLink(asyncio.Protocol):
         self._wrote_since_tick = False
         self._silent_periods = 0
         self._can_write: asyncio.Future[None] | None = None
+        self._read_budget = node.config.read_budget
+        self._unread_budget = self._read_budget  # bytes left before the next pause
 
     def __repr__(self) -> str:
         return f"<PeerLink {self.role.value} {self.peer_name or '?'}>"
@@ -71,8 +79,8 @@ class PeerLink(asyncio.Protocol):
     # ------------------------------------------------------------------ asyncio
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # uvloop's transports are not asyncio.Transport subclasses: no isinstance check
+        self.transport = cast(asyncio.Transport, transport)
         cfg = self.node.config
         try:
             self.handshake = Handshake(
@@ -93,8 +101,17 @@ class PeerLink(asyncio.Protocol):
             return
         if self.conn is None:
             self._handshake_data(data)
-        else:
-            self._connected_data(data)
+            return
+        self._connected_data(data)
+        self._unread_budget -= len(data)
+        if self._unread_budget <= 0 and not self.closed and self.transport is not None:
+            self.transport.pause_reading()
+            self._loop.call_soon(self._resume_reading)
+
+    def _resume_reading(self) -> None:
+        self._unread_budget = self._read_budget
+        if not self.closed and self.transport is not None:
+            self.transport.resume_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._timer is not None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pyerlsw.config import PyerlswToml
 from pyerlsw.gateway.config import ErlangEventConfig
+from pyerlsw.runtime import RuntimeSettings
 from pyerlsw.switch.asterisk.settings import AsteriskConfig
 from pyerlsw.switch.config import SwitchConfig
 
@@ -13,7 +14,8 @@ DOC = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_t
 
 
 def test_every_key_is_documented() -> None:
-    keys = [*SwitchConfig.model_fields, *AsteriskConfig.model_fields, *PyerlswToml.model_fields]
+    keys = [*SwitchConfig.model_fields, *AsteriskConfig.model_fields, *PyerlswToml.model_fields,
+            *RuntimeSettings.model_fields]
     keys += [f.alias for n, f in ErlangEventConfig.model_fields.items()
              if f.alias and n not in ("cookie_sources", "ignored_params")]
     keys += ["cookie", "cookie-file"]
