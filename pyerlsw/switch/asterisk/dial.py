@@ -3,11 +3,13 @@
 
 In order: the ``DIAL*`` variables are cleared; options are parsed (``L()``/``S()``
 limits checked); ``B()`` runs a Gosub on the caller; each ``&`` destination is
-requested from its endpoint (``SIP/``, ``PJSIP/``, ``DAHDI/``... reach simulated
-devices; ``Local/`` pairs are created with the call deferred) and receives the
-caller's ``_``/``__`` variables; ``b()`` runs a Gosub on every new leg (``;1`` for
-Local); then each leg is called (``Called Tech/res``, or ``Couldn't call`` when a Local
-extension does not exist). Outbound legs are named ``Tech/resource-%08x`` like
+requested from its endpoint with the call deferred (``SIP/``, ``PJSIP/``, ``DAHDI/``...
+reach simulated devices, which exist but are not contacted yet; ``Local/`` pairs) and
+receives the caller's ``_``/``__`` variables; ``b()`` runs a Gosub on every new leg
+(``;1`` for Local) - the device has not been contacted, and what the routine sets
+(``sim_result``...) is what the device sees; then each leg is called (``Called
+Tech/res``, or ``Couldn't call`` when a Local extension does not exist or the leg is
+gone), as ``ast_call`` after ``ast_pre_call``. Outbound legs are named ``Tech/resource-%08x`` like
 Asterisk's channels (``asterisk_channel_names``).
 
 Waiting: ringing (``X is ringing``) and progress are passed to the caller; a leg that
@@ -26,6 +28,7 @@ the others are accepted and ignored.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -57,7 +60,8 @@ from pyerlsw.switch.asterisk.variables import inherited_variables
 from pyerlsw.switch.asterisk.waiting import Waker, hangup_processed
 from pyerlsw.switch.causes import CAUSES
 from pyerlsw.switch.dialstring import DialLeg
-from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
+from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest, place_call
+from pyerlsw.switch.states import ChannelState
 
 if TYPE_CHECKING:
     from pyerlsw.switch.asterisk.layer import AsteriskLayer
@@ -165,6 +169,7 @@ def _request(call: AppCall, tech: str, resource: str, counts: _Counts) -> _Leg |
         caller_id_number=profile.caller_id_number,
         dialplan=profile.dialplan,
         context=profile.context,
+        defer_call=True,
     )
     pair = None
     try:
@@ -190,6 +195,14 @@ def _request(call: AppCall, tech: str, resource: str, counts: _Counts) -> _Leg |
     leg_state.connected_name = profile.caller_id_name
     leg_state.connected_num = profile.caller_id_number
     return _Leg(leg_session, f"{tech}/{resource}", resource, pair)
+
+
+async def _created(legs: list[_Leg]) -> None:
+    """Let the new legs' tasks start (CHANNEL_CREATE ...) before anything runs on them."""
+    for _ in range(100):
+        if all(leg.session.channel.running_state != ChannelState.CS_NEW for leg in legs):
+            return
+        await asyncio.sleep(0)
 
 
 async def _predial(call: AppCall, routine: str, sessions: list[Session]) -> None:
@@ -255,6 +268,7 @@ async def dial(call: AppCall, data: str) -> int:
     started = clock.monotonic()
     counts = _Counts()
     legs = [leg for tech, res in destinations if (leg := _request(call, tech, res, counts))]
+    await _created(legs)
     if options.has("b") and legs:
         routine = expand_handler(
             options.arg("b").replace("^", ","), context=state.context, exten=state.exten
@@ -262,7 +276,8 @@ async def dial(call: AppCall, data: str) -> int:
         await _predial(call, routine, [leg.session for leg in legs])
     called: list[_Leg] = []
     for leg in legs:
-        if leg.pair is not None and not leg.pair.call():
+        placed = leg.pair.call() if leg.pair is not None else place_call(leg.session)
+        if not placed:
             call.verbose(3, f"Couldn't call {leg.interface}", "app_dial.c")
             leg.session.channel.hangup(CAUSES["NO_ROUTE_DESTINATION"])
             counts.lines -= 1

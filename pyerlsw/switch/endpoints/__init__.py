@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pyerlsw.switch.session import Session
     from pyerlsw.switch.switch import Switch
 
-__all__ = ["Endpoint", "EndpointError", "EndpointRegistry", "OutgoingRequest"]
+__all__ = ["Endpoint", "EndpointError", "EndpointRegistry", "OutgoingRequest", "place_call"]
 
 
 class EndpointError(Exception):
@@ -51,6 +51,16 @@ class OutgoingRequest:
     dialplan: str = ""
     context: str = ""
     defer_call: bool = False
+
+
+def place_call(session: Session) -> bool:
+    """Contact the far end of a leg created with ``defer_call`` (its driver's
+    ``call(session)``); for endpoints that do not defer, the leg was called when it
+    was created. False when the leg is gone or could not be called."""
+    call = getattr(session.driver, "call", None)
+    if call is None:
+        return session.channel.ready
+    return bool(call(session))
 
 
 class Endpoint(Protocol):
