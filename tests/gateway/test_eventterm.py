@@ -250,3 +250,30 @@ def test_a_given_unique_id_skips_the_header_scan():
     assert event.unique_id == "u-1"
     assert PreparedEvent([("Unique-ID", "u-1")], None, event_type=None, subclass=None,
                          unique_id="u-1").unique_id == "u-1"
+
+
+async def test_dtmf_event_term_has_freeswitch_headers():
+    """A DTMF event from the core reaches Erlang as {event, [UUID | Headers]} with
+    the channel data and DTMF-Digit/-Duration/-Source last, as FreeSWITCH fires it."""
+    from pyerlsw.gateway.gateway import prepare
+    from tests.switch.support import make_switch, settle
+
+    switch = make_switch()
+    await switch.start()
+    try:
+        stream = switch.subscribe("DTMF")
+        uuid = (await switch.api("originate", "sim/alice &park()")).output.split()[1]
+        await switch.api("uuid_recv_dtmf", f"{uuid} 5@100")
+        await settle(switch, 1)
+        event = stream.drain()[0]
+    finally:
+        await switch.stop()
+    tag, body = prepare(event).term(S)
+    assert tag == A("event") and body[0] == cl(uuid)
+    headers = [(bytes(k).decode(), bytes(v).decode()) for k, v in body[1:]]
+    names = [k for k, _ in headers]
+    assert names[:2] == ["Event-Name", "Core-UUID"]
+    assert headers[0] == ("Event-Name", "DTMF")
+    assert ("Event-Calling-Function", "switch_channel_dequeue_dtmf") in headers
+    assert ("Unique-ID", uuid) in headers and ("Answer-State", "answered") in headers
+    assert headers[-3:] == [("DTMF-Digit", "5"), ("DTMF-Duration", "800"), ("DTMF-Source", "APP")]
