@@ -39,6 +39,7 @@ from ._decode_leaves import (
     read_atom,
     reference_body,
 )
+from ._decode_runs import binary_pairs, string_pairs
 from .errors import DecodeError
 from .limits import DecodeLimits
 from .tags import TAG_NAMES
@@ -105,27 +106,24 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                     if budget < 0:
                         raise _too_many(limits, tag_pos, tag)
                     tuple_pos = tag_pos
-                    # Pairs of binaries or of strings are decoded first, in one step
-                    # (that is how FreeSWITCH events carry every header); a failed
-                    # check falls through to the general path, which reports errors.
-                    if n == 2 and pos + 5 < end and data[pos] == 109:  # {Binary, Binary}?
-                        first_end = pos + 5 + _U32(data, pos + 1)[0]
-                        if first_end + 5 <= end and data[first_end] == 109:
-                            second_end = first_end + 5 + _U32(data, first_end + 1)[0]
-                            if second_end <= end:
-                                items.append((data[pos + 5:first_end],
-                                              data[first_end + 5:second_end]))
-                                pos = second_end
-                                continue
                     child_frozen = frozen or (kind == _MAP and remaining & 1 == 1)
-                    if n == 2 and pos + 3 < end and data[pos] == 107 and not child_frozen:
-                        first_end = pos + 3 + _U16(data, pos + 1)[0]  # {String, String}?
-                        if first_end + 3 <= end and data[first_end] == 107:
-                            second_end = first_end + 3 + _U16(data, first_end + 1)[0]
-                            if second_end <= end:
-                                items.append((list(data[pos + 3:first_end]),
-                                              list(data[first_end + 3:second_end])))
-                                pos = second_end
+                    # {Binary, Binary} or {String, String}, and as many more of the same
+                    # shape as follow in this container (every FreeSWITCH event header),
+                    # in one helper call; it stops at anything else, which the general
+                    # path below then decodes (and reports errors for).
+                    if n == 2:  # two bytes at least remain (checked above)
+                        first_tag = data[pos]
+                        if first_tag == 109 or (first_tag == 107 and kind != _MAP
+                                                and not child_frozen):
+                            extra = min(remaining, budget // 2) if kind != _MAP else 0
+                            before = len(items)
+                            stop = (binary_pairs if first_tag == 109 else string_pairs)(
+                                data, tag_pos, extra + 1, items.append)
+                            done = len(items) - before
+                            if done:
+                                pos = stop
+                                remaining -= done - 1
+                                budget -= 2 * (done - 1)
                                 continue
                     # Fast path: decode leading leaf elements (binaries, strings,
                     # integers, atoms, pids, references, floats, []) right here; only a
