@@ -45,6 +45,7 @@ from ._encode_leaves import (
     string_ext_or_none,
     utf8_binary_bytes,
 )
+from ._encode_runs import encode_leading_leaves
 from .compression import compression_level, deflate_term
 from .errors import EncodeError
 from .terms import (
@@ -185,7 +186,11 @@ def encode_into(
                     raise _too_deep(max_depth)
                 out += TAG_U32(108, len(value))
                 push(_CLOSE_LIST)
-                extend(reversed(value))
+                # Leading binaries, strings and pairs of them (an event's headers) are
+                # written in one pass; only what follows goes through the work list.
+                rest = encode_leading_leaves(value, out)
+                if rest is not None:
+                    extend(reversed(rest))
             elif kind is Atom:
                 wire = value._wire
                 out += wire if wire is not None else atom_bytes(value)

@@ -44,7 +44,11 @@ EDGE_CASES = """[
   self(), make_ref(), hd(erlang:ports()), fun erlang:node/0, fun lists:map/2,
   fun() -> ok end, fun(X) -> {X, self()} end,
   {event, [<<\"uuid\">> | [{<<\"Name\">>, <<\"Value\">>} || _ <- lists:seq(1, 40)]]},
-  {event, [\"uuid\" | [{\"Name\", \"Value\"} || _ <- lists:seq(1, 40)]]}
+  {event, [\"uuid\" | [{\"Name\", \"Value\"} || _ <- lists:seq(1, 40)]]},
+  [{\"N\", \"v\"}, {\"N\", [0, 1, 2]}, {[1], \"v\"}, {\"a\", \"b\"}, {\"x\", <<\"y\">>},
+   {lists:duplicate(300, $a), \"b\"}, {<<\"a\">>, <<0>>}, {<<>>, <<>>}, [1], \"s\", {\"a\"},
+   {<<\"k\">>, lists:duplicate(300, $b)}, {\"a\", [256]}, <<\"tail\">> | \"str\"],
+  #{{\"k\", \"v\"} => {\"k\", \"v\"}, [{\"a\", \"b\"}, {\"c\", \"d\"}] => [{\"e\", \"f\"}]}
 ]."""
 
 RANDOM_GEN = """Gen = fun G(0) -> rand:uniform(1000);

@@ -1,0 +1,138 @@
+"""The fast paths for runs of binaries, strings and pairs of them (FreeSWITCH event
+headers) must give exactly what the general paths give, and stop cleanly on anything
+else: a list encodes as its elements encoded one by one, and decodes as its elements
+decoded one by one, whatever mixture of shapes it holds."""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pyerlsw.etf import (
+    Atom,
+    DecodeError,
+    DecodeLimits,
+    FrozenList,
+    decode,
+    decode_body,
+    encode,
+)
+
+# Strings and binaries around every boundary the fast paths check: empty, 0/1 bytes
+# (which could be bools), 255/256 elements, ints past 255, bools themselves.
+strings = st.one_of(
+    st.lists(st.integers(2, 255), min_size=1, max_size=20),
+    st.lists(st.integers(0, 255), max_size=6),
+    st.lists(st.sampled_from([97, 255, 256, -1, 0, 1]), min_size=1, max_size=4),
+    st.lists(st.one_of(st.booleans(), st.integers(0, 3)), min_size=1, max_size=4),
+    st.integers(254, 257).map(lambda n: [120] * n),
+)
+binaries = st.one_of(st.binary(max_size=20), st.integers(254, 257).map(lambda n: b"b" * n))
+elements = st.one_of(
+    st.tuples(strings, strings),
+    st.tuples(binaries, binaries),
+    st.tuples(strings, binaries),
+    st.tuples(binaries, strings),
+    strings,
+    binaries,
+    st.tuples(strings),
+    st.tuples(binaries, binaries, binaries),
+    st.sampled_from([Atom("a"), 7, 1000, (), [[]], [(b"x", b"y")], {b"k": [98]}]),
+)
+
+
+def _one_by_one(items: list[Any]) -> bytes:
+    body = b"".join(encode(item)[1:] for item in items)
+    return b"\x83l" + struct.pack(">I", len(items)) + body + b"j"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(elements, min_size=1, max_size=8))
+def test_list_is_its_elements_one_by_one(items: list[Any]) -> None:
+    data = encode(items)
+    if all(type(i) is int and 0 <= i < 256 for i in items):
+        return  # a STRING_EXT, not a list of elements
+    assert data == _one_by_one(items)
+    assert decode(data) == items
+    assert _types(decode(data)) == _types(items)
+
+
+def _event(n: int, charlist: bool) -> Any:
+    pairs = [(f"Name-{i}".encode(), f"value {i}".encode()) for i in range(n)]
+    if charlist:
+        return (Atom("event"), [list(b"uuid"), *[(list(k), list(v)) for k, v in pairs]])
+    return (Atom("event"), [b"uuid", *pairs])
+
+
+@pytest.mark.parametrize("charlist", [False, True])
+def test_event_round_trip_and_types(charlist: bool) -> None:
+    event = _event(40, charlist)
+    back = decode(encode(event))
+    assert back == event
+    assert _types(back) == _types(event)
+
+
+@pytest.mark.parametrize("charlist", [False, True])
+def test_truncated_event_is_a_decode_error_at_every_length(charlist: bool) -> None:
+    data = encode(_event(5, charlist))
+    for size in range(1, len(data)):
+        with pytest.raises(DecodeError):
+            decode(data[:size])
+
+
+@pytest.mark.parametrize("charlist", [False, True])
+def test_corrupt_pair_is_reported_at_its_value(charlist: bool) -> None:
+    data = bytearray(encode(_event(6, charlist)))
+    value = data.index(b"value 3") - (3 if charlist else 5)  # the tag of that value
+    data[value + 1:value + (3 if charlist else 5)] = b"\xff" * (2 if charlist else 4)
+    with pytest.raises(DecodeError, match="runs past the end") as info:
+        decode(bytes(data))
+    assert info.value.offset == value
+
+
+@pytest.mark.parametrize("charlist", [False, True])
+def test_element_budget_holds_inside_a_run(charlist: bool) -> None:
+    event = _event(10, charlist)
+    data = encode(event)
+    # {event, List}: 2; the list: 11 elements + tail; then 2 per pair.
+    needed = 2 + 12 + 2 * 10
+    assert decode(data, limits=DecodeLimits(max_elements=needed)) == event
+    with pytest.raises(DecodeError, match="max_elements") as info:
+        decode(data, limits=DecodeLimits(max_elements=needed - 1))
+    last_pair = data.index(b"Name-9") - (5 if charlist else 7)
+    assert info.value.offset == last_pair
+
+
+def test_pairs_in_map_keys_are_frozen() -> None:
+    # #{[{"a","b"},{"c","d"}] => {"e","f"}}
+    string = b"k\x00\x01"
+    pair = b"h\x02" + string + b"a" + string + b"b"
+    key = b"l\x00\x00\x00\x02" + pair + pair + b"j"
+    data = b"\x83t\x00\x00\x00\x01" + key + pair
+    [(k, v)] = decode(data).items()
+    assert type(k) is FrozenList
+    assert all(type(s) is FrozenList for element in k for s in element)
+    assert type(v) is tuple and all(type(s) is list for s in v)
+
+
+def test_pairs_in_a_tuple_and_after_other_elements() -> None:
+    term = (1, (b"a", b"b"), (b"c", b"d"), ([99], [100]), ([101], [102]), Atom("x"))
+    assert decode(encode(term)) == term
+    assert decode_body(encode(term)[1:]) == (term, len(encode(term)) - 1)
+
+
+def test_bools_never_become_strings() -> None:
+    for value in ([True, 2], [2, False], [True], [False]):
+        items = [(value, [97]), ([97], value), value]
+        back = decode(encode(items))
+        assert _types(back) == _types(items)  # == alone would take True for 1
+
+
+def _types(term: Any) -> Any:
+    if isinstance(term, (list, tuple)):
+        return [type(term), *map(_types, term)]
+    return type(term)
