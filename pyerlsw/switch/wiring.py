@@ -36,6 +36,7 @@ def register_builtins(switch: Switch) -> None:
     from pyerlsw.switch.dialplan.inline import InlineDialplan
     from pyerlsw.switch.dialplan.xml import XmlDialplan
     from pyerlsw.switch.endpoints.error import ErrorEndpoint
+    from pyerlsw.switch.endpoints.null import NullEndpoint
     from pyerlsw.switch.endpoints.sim import SimEndpoint
 
     for app_module in (basic, media, calls, digits):
@@ -44,5 +45,6 @@ def register_builtins(switch: Switch) -> None:
         api_module.register(switch.api_commands)
     switch.endpoints.register(SimEndpoint())
     switch.endpoints.register(ErrorEndpoint())
+    switch.endpoints.register(NullEndpoint())
     switch.dialplans.register(XmlDialplan(switch.xml))
     switch.dialplans.register(InlineDialplan())
