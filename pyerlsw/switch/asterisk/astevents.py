@@ -14,6 +14,7 @@ AMI event                   CUSTOM subclass                 channel data
 ``LocalBridge``             ``local::bridge``               ``;2``
 ``LocalOptimizationBegin``  ``local::optimization_begin``   ``;1``
 ``LocalOptimizationEnd``    ``local::optimization_end``     ``;1``
+``Pickup``                  ``call::pickup``                the picker, moved
 ==========================  ==============================  =============
 
 FreeSWITCH drops headers with an empty value, so an empty ``AccountCode`` is absent.
@@ -60,6 +61,7 @@ _ORIGINS = {
     "local::bridge": ("core_local.c", "local_call", 0),
     "local::optimization_begin": ("core_local.c", "local_optimization_started_cb", 0),
     "local::optimization_end": ("core_local.c", "local_optimization_finished_cb", 0),
+    "call::pickup": ("pickup.c", "send_call_pickup_stasis_message", 0),
 }
 
 

@@ -40,6 +40,7 @@ from pyerlsw.switch.asterisk.layer import AsteriskLayer
 from pyerlsw.switch.asterisk.localchan import LocalEndpoint
 from pyerlsw.switch.asterisk.loopback import LoopbackEndpoint, unloop
 from pyerlsw.switch.asterisk.pbx import fs_literal
+from pyerlsw.switch.asterisk.pickup import register as register_pickup
 from pyerlsw.switch.asterisk.settings import AsteriskConfig
 from pyerlsw.switch.asterisk.voicemail import register as register_voicemail
 from pyerlsw.switch.session import Session
@@ -81,6 +82,7 @@ def install_asterisk(
         register_flow_apps,
         register_dial,
         register_voicemail,
+        register_pickup,
         register_channel_functions,
     ):
         register(layer)
