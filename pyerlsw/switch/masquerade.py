@@ -42,8 +42,8 @@ CHANNEL_HANGUP/CHANNEL_CALLSTATE now and CHANNEL_HANGUP_COMPLETE/CHANNEL_DESTROY
 its session ends. No CHANNEL_UUID is fired: no identity changed its UUID, the
 identities changed places.
 
-Gateway attachments (``state_hooks``, soft locks) belong to the structure and stay
-with it.
+Gateway attachments (``state_hooks``, soft locks) and the queued DTMF and commands
+belong to the structure and stay with it.
 """
 
 from __future__ import annotations
