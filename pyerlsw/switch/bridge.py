@@ -168,7 +168,7 @@ async def bridge_sessions(a: Session, b: Session) -> int | None:
                 break
             if a.pending_commands:
                 continue
-            await a.wait()
+            await a.wait(idle=True)
     finally:
         if bridge.active:
             bridge.end(a if a.interrupted() else b)

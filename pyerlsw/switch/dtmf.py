@@ -14,6 +14,10 @@ something reads them; reading one (:func:`dequeue`) fires the ``DTMF`` event wit
 * a bridged channel: each digit is read and sent to the other side's far end
   (:func:`send`), as FreeSWITCH's bridge thread does.
 
+The last two happen in :func:`service_dtmf`, which the park and bridge loops call
+(``session.wait(idle=True)``) - not while an application they run for a ``sendmsg``
+waits, so such an application finds the digits that arrived meanwhile.
+
 Digits queued while the channel runs something that does not read them (between
 applications, ``answer``, CS_CONSUME_MEDIA) stay queued; :func:`flush` drops them
 without events (``flush_dtmf``). The queue holds at most ``dtmf_queue_size`` digits;

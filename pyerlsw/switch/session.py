@@ -212,12 +212,14 @@ class Session:
                 self.watchers.remove(check)
         return predicate()
 
-    async def wait(self, timeout: float | None = None) -> None:
+    async def wait(self, timeout: float | None = None, *, idle: bool = False) -> None:
         """Wait until something happens to this session or ``timeout`` seconds pass.
         Only for code running on the session's own task (applications); other tasks use
-        :meth:`until` or events. A bridged or parked channel's queued DTMF is serviced
-        first (:func:`~pyerlsw.switch.dtmf.service_dtmf`)."""
-        if self.dtmf:
+        :meth:`until` or events. ``idle``: the caller is a loop that reads no digits
+        itself (park, a bridge, an idle state): queued DTMF is serviced first
+        (:func:`~pyerlsw.switch.dtmf.service_dtmf`: a bridge passes it on, park drops
+        it)."""
+        if idle and self.dtmf:
             service_dtmf(self)
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
@@ -437,7 +439,7 @@ class Session:
                 continue
             if state == CS.CS_EXCHANGE_MEDIA and (self.bridge is None or not self.bridge.active):
                 return
-            await self.wait()
+            await self.wait(idle=True)
 
     async def _teardown(self) -> None:
         ch = self.channel

@@ -144,7 +144,7 @@ class ApplicationRegistry:
                     break
                 if session.pending_commands:
                     continue
-                await session.wait()
+                await session.wait(idle=True)
         finally:
             ch.flags.discard("park")
             ch.flags.discard("controlled")

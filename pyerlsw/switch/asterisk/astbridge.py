@@ -143,7 +143,7 @@ async def bridge_call(
             candidates = (deadline, started + warnings[0] if warnings else None)
             wake_at = [t for t in candidates if t is not None]
             timeout = max(0.0, min(wake_at) - clock.monotonic()) if wake_at else None
-            await owner.wait(timeout)
+            await owner.wait(timeout, idle=True)
     finally:
         _finish(link, outcome)
         _forget(layer, link)

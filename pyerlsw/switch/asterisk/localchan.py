@@ -62,6 +62,7 @@ from pyerlsw.switch.asterisk.local import (
 from pyerlsw.switch.asterisk.pbxstate import PbxState, session_cause
 from pyerlsw.switch.bridge import uuid_bridge
 from pyerlsw.switch.causes import CAUSES
+from pyerlsw.switch.dtmf import Digit, receive
 from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
 from pyerlsw.switch.masquerade import masquerade
 from pyerlsw.switch.session import EndpointDriver
@@ -427,6 +428,12 @@ class LocalHalfDriver(EndpointDriver):
 
     def on_destroy(self, session: Session) -> None:
         self.pair.forget(session)
+
+    def on_dtmf(self, session: Session, digit: Digit) -> None:
+        """DTMF written to one half is read on the other (frames are forwarded)."""
+        other = self.pair.two if self.half == 1 else self.pair.one
+        if other is not None:
+            receive(other, digit)
 
 
 class LocalEndpoint:

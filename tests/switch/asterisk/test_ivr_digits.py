@@ -199,3 +199,22 @@ async def test_read_with_readstatus(asterisk: Factory) -> None:
     caller = await ast.call("s", "skip", name="SIP/r-4")
     await ast.ended(caller)
     assert "skip=SKIPPED" in ast.lines()
+
+
+LOCAL_IVR = """
+[front]
+exten => s,1,Answer()
+ same => n,Dial(Local/s@menu/n,10)
+[menu]
+exten => s,1,Answer()
+ same => n,WaitExten(5)
+exten => 7,1,Verbose(0,seven via ${CHANNEL})
+ same => n,Hangup()
+"""
+
+
+async def test_digits_cross_a_dial_bridge_and_a_local_pair(asterisk: Factory) -> None:
+    ast = await asterisk(LOCAL_IVR)
+    caller = await dial_in(ast, "front", "SIP/f-1", "7", after="1")
+    await ast.ended(caller)
+    assert any(line.startswith("seven via Local/s@menu-") for line in ast.lines())

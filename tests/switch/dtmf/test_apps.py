@@ -144,3 +144,21 @@ async def test_send_dtmf_application(switch: Switch) -> None:
     await settle(switch, 2)
     assert isinstance(session.driver, SimDevice) and list(session.driver.heard) == ["1", "2"]
     assert session.channel.early_media or session.channel.answered
+
+
+async def test_digits_during_an_app_run_from_park_are_kept_for_the_next_reader(
+    switch: Switch,
+) -> None:
+    # an unanswered parked call; sendmsg runs sleep (no media yet: it reads nothing),
+    # answer, then read
+    session = await switch.inbound_call("park", dialplan="inline", caller_id_number="7")
+    await settle(switch, 0.1)
+    assert "park" in session.channel.flags and not session.channel.answered
+    for name, arg in (("sleep", "2000"), ("answer", ""), ("read", "1 3 silence v 3000 #")):
+        session.queue_command(
+            [("call-command", "execute"), ("execute-app-name", name), ("execute-app-arg", arg)]
+        )
+    await settle(switch, 1)
+    await switch.api("uuid_recv_dtmf", f"{session.uuid} 12#")
+    await settle(switch, 5)
+    assert session.channel.get_variable("v") == "12"
