@@ -8,6 +8,10 @@ The core has no in-band tones, so an indication is what the far end would do wit
   486/503) and the call ends with that cause;
 * on an answered channel the tone plays until ``seconds`` pass (None: until the
   channel hangs up).
+
+As in ``pbx_builtin_busy``/``pbx_builtin_congestion`` (and auto-fallthrough, which
+calls them), the hangup cause is set only on a channel that is not Up: on an answered
+channel ``${HANGUPCAUSE}`` keeps whatever it had (0 when nothing set one).
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ async def indicate_failure(
     over or the channel is gone."""
     del layer
     ch = session.channel
-    state.cause = cause
+    if not ch.answered:
+        state.cause = cause
     if not ch.ready:
         return
     pair = state.local
