@@ -128,15 +128,26 @@ async def set_app(call: AppCall, data: str) -> int:
 
 
 async def log_app(call: AppCall, data: str) -> int:
-    args = separate_args(data, ",", 2)
-    if len(args) < 2:
+    """``Log(level,message)``: the record names ``Ext. <exten>``, the priority and
+    ``@ <context>`` where a C log line names file, line and function (app_verbose.c)."""
+    if not data:
         return 0
-    level = _LOG_LEVELS.get(args[0].strip().upper())
+    args = separate_args(data, ",", 2)
+    level = _LOG_LEVELS.get(args[0].upper())
     if level is None:
+        call.error(f"Unknown log level: '{args[0]}'", "app_verbose.c")
         return 0
     state = call.state
+    message = args[1] if len(args) > 1 else ""
     call.layer.log(
-        LogRecord(level, args[1], f"Ext. {state.exten}", state.priority, verbosity=0),
+        LogRecord(
+            level,
+            message,
+            f"Ext. {state.exten}",
+            state.priority,
+            verbosity=0,
+            function=f"@ {state.context}",
+        ),
         call.session,
     )
     return 0

@@ -41,7 +41,9 @@ class LogRecord:
 
     ``file``/``line`` locate the configuration line a parse problem came from (they are
     also part of the message text where Asterisk prints them); ``verbosity`` is the
-    verbose level (0-4) of ``VERBOSE`` records.
+    verbose level (0-4) of ``VERBOSE`` records; ``function`` replaces the C function
+    name of the log line when Asterisk puts something else there (``Log()``'s
+    ``@ <context>``).
     """
 
     level: str
@@ -49,6 +51,7 @@ class LogRecord:
     file: str | None = None
     line: int | None = None
     verbosity: int = 0
+    function: str | None = None
 
 
 LogSink = Callable[[LogRecord], None]

@@ -207,6 +207,15 @@ class AsteriskLayer:
         self.channel_counter = (self.channel_counter + 1) & 0xFFFFFFFF
         return number
 
+    def channel_name(self, tech: str, resource: str) -> str:
+        """The name of a channel this layer requests (Dial's legs, call files):
+        ``Tech/device-%08x`` as Asterisk names them, or ``Tech/resource`` when
+        ``asterisk_channel_names`` is off."""
+        if not self.config.asterisk_channel_names:
+            return f"{tech}/{resource}"
+        device = resource.partition("/")[0] or resource
+        return f"{tech}/{device}-{self.next_channel_number():08x}"
+
     async def hangup_hook(self, session: Session) -> None:
         """Core hangup hook: run the handlers of a channel whose PBX did not (Dial's
         outbound legs, Local ``;1``, call-file channels running one application)."""
@@ -263,7 +272,7 @@ class AsteriskLayer:
             text,
             uuid=session.uuid if session is not None else None,
             file=record.file or source,
-            function="",
+            function=record.function or "",
             line=record.line or 0,
         )
 
