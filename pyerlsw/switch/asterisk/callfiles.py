@@ -164,8 +164,10 @@ class CallFileSpool:
         if endpoint is None:
             layer.notice(f"Unable to create channel of type '{call.tech}'", None, "pbx_spool.c")
             return self._failed(call, 0)
+        is_local = isinstance(endpoint, LocalEndpoint)
+        name = f"{call.tech}/{call.dest}" if is_local else layer.channel_name(call.tech, call.dest)
         request = OutgoingRequest(
-            leg=DialLeg(f"{call.tech}/{call.dest}", call.tech, call.dest),
+            leg=DialLeg(name, call.tech, call.dest),
             variables={"AST_OUTGOING_ATTEMPT": str(start.attempt)},
             caller_id_name=call.callerid_name,
             caller_id_number=call.callerid_num,

@@ -137,13 +137,6 @@ def _limit(call: AppCall, options: DialOptions) -> tuple[CallLimit | None, bool]
     return None, True
 
 
-def _leg_name(layer: AsteriskLayer, tech: str, resource: str) -> str:
-    if not layer.config.asterisk_channel_names:
-        return f"{tech}/{resource}"
-    device = resource.partition("/")[0] or resource
-    return f"{tech}/{device}-{layer.next_channel_number():08x}"
-
-
 def _request(call: AppCall, tech: str, resource: str, counts: _Counts) -> _Leg | None:
     layer, session = call.layer, call.session
     ch = session.channel
@@ -160,7 +153,7 @@ def _request(call: AppCall, tech: str, resource: str, counts: _Counts) -> _Leg |
     variables["call_uuid"] = ch.call_uuid
     profile = ch.profile
     is_local = isinstance(endpoint, LocalEndpoint)
-    name = f"{tech}/{resource}" if is_local else _leg_name(layer, tech, resource)
+    name = f"{tech}/{resource}" if is_local else layer.channel_name(tech, resource)
     request = OutgoingRequest(
         leg=DialLeg(name, tech, resource),
         variables=variables,
