@@ -224,3 +224,76 @@ async def test_astdb_survives_a_restart(asterisk: Factory, tmp_path: Path) -> No
         "1 database entries removed.\n"
     )
     assert (tmp_path / "astdb.sqlite3").exists()
+
+
+KEYS = """
+[devices]
+exten => 201,1,Set(TRY=${AST_OUTGOING_ATTEMPT})
+ same => n,Verbose(0,cid ${CALLERID(all)} acct ${CHANNEL(accountcode)} V=${V} try ${TRY})
+ same => n,Answer()
+ same => n,Wait(5)
+
+[hh]
+exten => s,1,Verbose(0,handler on ${CHANNEL} ${ARG1})
+ same => n,Return()
+
+[out]
+exten => 1,1,Verbose(0,on ${CHANNEL} cid ${CALLERID(all)} acct ${CHANNEL(accountcode)})
+ same => n,Wait(3)
+"""
+
+
+async def test_callerid_account_and_set_reach_the_local_pair(
+    asterisk: Factory, tmp_path: Path
+) -> None:
+    """``CallerID`` and ``Set:`` go on ``;1`` and are copied to ``;2`` (its caller ID is
+    the file's), ``Account`` crosses over; a ``Set:`` function write pushes a hangup
+    handler on ``;1``, which runs when the application is done."""
+    ast = await asterisk(KEYS, spool=True, data_dir=str(tmp_path))
+    move_in(
+        ast,
+        tmp_path,
+        "keys.call",
+        'Channel: Local/201@devices\nCallerID: "Spool Test" <5551234>\nAccount: acc9\n'
+        "Set: V=x\nSet: CHANNEL(hangup_handler_push)=hh,s,1(cf)\n"
+        "Application: Wait\nData: 1\n",
+    )
+    await ast.settle(2)
+    await ast.idle()
+    lines = ast.lines()
+    assert 'cid "Spool Test" <5551234> acct acc9 V=x try 1' in lines
+    assert "handler on Local/201@devices-00000000;1 cf" in lines
+    assert "Call completed to Local/201@devices" in lines
+
+
+async def test_waittime_channel_names_and_alwaysdelete(asterisk: Factory, tmp_path: Path) -> None:
+    ast = await asterisk(
+        KEYS,
+        spool=True,
+        data_dir=str(tmp_path),
+        devices={"slow": {"sim_answer_after": "30"}},
+    )
+    start = ast.switch.clock.now()
+    text = "Channel: SIP/slow\nWaitTime: 5\nContext: out\nExtension: 1\n"
+    move_in(ast, tmp_path, "slow.call", text)
+    await ast.settle(2)
+    await ast.idle()
+    assert "Call failed to go through, reason (3) Remote end Ringing" in ast.lines()
+    [hangup] = ast.fired("CHANNEL_HANGUP")
+    assert hangup.get("Channel-Name") == "SIP/slow-00000000"  # named like Asterisk's
+    assert hangup.timestamp - start == pytest.approx(5.0, abs=1.0)
+    # AlwaysDelete: no, and the file's mtime moved to the future during the call: kept
+    target = move_in(
+        ast,
+        tmp_path,
+        "keep.call",
+        "Channel: SIP/bob\nCallerID: Bob <777>\nAccount: a2\nContext: out\nExtension: 1\n"
+        "AlwaysDelete: no\n",
+    )
+    await ast.settle(1.5)
+    later = ast.switch.clock.now() + 100
+    os.utime(target, (later, later))
+    await ast.idle()
+    assert 'on SIP/bob-00000001 cid "Bob" <777> acct a2' in ast.lines()
+    assert "Call completed to SIP/bob" in ast.lines()
+    assert target.exists()
