@@ -16,7 +16,7 @@ async def test_embedded_dialplan_parses_cleanly(asterisk: Factory) -> None:
                 if "extensions.conf" in line or "WARNING" in line or "ERROR" in line]
     assert problems == []
     for context in ("devices", "extensions-delay", "devices-callerid", "devices-callfile",
-                    "devices-parallel", "internal-limit", "hdlr1", "default"):
+                    "devices-parallel", "internal-limit", "internal-outer", "hdlr1", "default"):
         assert context in ast.layer.dialplan.contexts
 
 

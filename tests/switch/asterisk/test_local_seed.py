@@ -186,12 +186,18 @@ async def test_parallel_dial_rings_both(asterisk: Factory) -> None:
 
 
 @pytest.mark.parametrize(
-    ("exten", "limited"),
-    [("4", False), ("5", True), ("6", True)],
+    ("conf", "exten", "limited"),
+    [
+        ("seed001_limit.conf", "4", False),
+        ("seed001_limit.conf", "5", True),
+        ("seed001_limit_outer.conf", "4", True),
+    ],
     ids=["without-n-limit-lost", "with-n", "limit-on-outer-dial"],
 )
-async def test_limit_with_and_without_n(asterisk: Factory, exten: str, limited: bool) -> None:
-    ast = await asterisk(seed("seed001_limit.conf"))
+async def test_limit_with_and_without_n(
+    asterisk: Factory, conf: str, exten: str, limited: bool
+) -> None:
+    ast = await asterisk(seed(conf))
     start = ast.switch.clock.now()
     caller = await ast.call(exten, "internal", name="SIP/PHONE_A-00000001")
     await ast.settle(1)
