@@ -99,15 +99,30 @@ def machine() -> str:
 LoadCase = tuple[str, int, Callable[[], Awaitable[float]], Callable[[], Awaitable[float]]]
 
 
-async def run_cases(cases: list[LoadCase], rounds: int, only: str | None = None,
+@dataclass(frozen=True)
+class Selection:
+    """Which cases to run (``only``: names containing it) and whether to freeze the
+    GC (:func:`gc.freeze`) once the set-up is done, as ``pyerlsw run`` does."""
+
+    only: str | None = None
+    gc_freeze: bool = False
+
+
+async def run_cases(cases: list[LoadCase], rounds: int, select: Selection | None = None,
                     ) -> list[list[str]]:
-    """Run each case (whose name contains ``only``, if given) once to warm up, then
-    ``rounds`` times alternating pyerlsw and Erlang; one table row per case: count,
-    median rates, their ratio, and the Python process's CPU time per message during
-    the pyerlsw runs (median; ``time.process_time``, all threads)."""
+    """Run each selected case once to warm up, then ``rounds`` times alternating
+    pyerlsw and Erlang; one table row per case: count, median rates, their ratio, and
+    the Python process's CPU time per message during the pyerlsw runs (median;
+    ``time.process_time``, all threads)."""
+    import gc
+
+    select = select or Selection()
+    if select.gc_freeze:
+        gc.collect()
+        gc.freeze()
     rows = []
     for name, count, ours, theirs in cases:
-        if only is not None and only not in name:
+        if select.only is not None and select.only not in name:
             continue
         await ours()  # warm-up
         py_rates, erl_rates, cpu = [], [], []
@@ -127,14 +142,15 @@ async def run_cases(cases: list[LoadCase], rounds: int, only: str | None = None,
 
 def run_load_bench(
     name: str,
-    measure: Callable[[int, float, str | None], Coroutine[Any, Any, list[list[str]]]],
+    measure: Callable[[int, float, Selection], Coroutine[Any, Any, list[list[str]]]],
     argv: list[str],
     *,
     count_header: str,
 ) -> int:
     """The shared ``main`` of the node and gateway load benchmarks: parse ``--rounds``,
-    ``--scale``, ``--gc-threshold`` and ``--loop``, run ``measure(rounds, scale)`` on
-    that event loop and print the machine line and the ratio table."""
+    ``--scale``, ``--gc-threshold``, ``--gc-freeze``, ``--only`` and ``--loop``, run
+    ``measure(rounds, scale, selection)`` on that event loop and print the machine line
+    and the ratio table."""
     import argparse
     import asyncio
     import gc
@@ -146,6 +162,8 @@ def run_load_bench(
     parser.add_argument("--gc-threshold", type=int, default=None,
                         help="gen-0 threshold of Python's cyclic GC for this run "
                              "(default: leave CPython's 700)")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() after the set-up (what pyerlsw run does)")
     parser.add_argument("--only", default=None, metavar="TEXT",
                         help="run only the cases whose name contains TEXT")
     parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio",
@@ -159,9 +177,11 @@ def run_load_bench(
 
         factory = uvloop.new_event_loop
     with asyncio.Runner(loop_factory=factory) as runner:
-        rows = runner.run(measure(args.rounds, args.scale, args.only))
+        rows = runner.run(measure(args.rounds, args.scale,
+                                       Selection(args.only, args.gc_freeze)))
     print()
-    print(f"{machine()}; loop {args.loop}, gc threshold {gc.get_threshold()}")
+    print(f"{machine()}; loop {args.loop}, gc threshold {gc.get_threshold()}"
+          f"{', gc frozen' if args.gc_freeze else ''}")
     print(markdown_table(["case", count_header, "pyerlsw", "Erlang", "pyerlsw/Erlang",
                           "Python CPU µs each"], rows))
     return 0

@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import LoadCase, run_cases, run_load_bench
+from bench.common import LoadCase, Selection, run_cases, run_load_bench
 from bench.etf_bench import HEADERS
 from pyerlsw.etf import Atom, decode
 from pyerlsw.gateway.config import ErlangEventConfig
@@ -121,7 +121,8 @@ async def setup_counter(bench: Bench, erl: ErlangNode, subclasses: list[str]) ->
                   f"pyerlsw_gateway_bench:start_event_counter({bench.fs}, [{names}]))).")
 
 
-async def measure(rounds: int, scale: float, only: str | None = None) -> list[list[str]]:
+async def measure(rounds: int, scale: float, select: Selection | None = None,
+                  ) -> list[list[str]]:
     runtime = find_system_otp()
     if runtime is None:
         raise SystemExit("no erl on this machine")
@@ -147,7 +148,7 @@ async def measure(rounds: int, scale: float, only: str | None = None) -> list[li
                                          epmd_port=epmd.port) as gateway:
                     bench = Bench(gateway, nodes)
                     return await _rounds(bench, rounds=rounds, n_events=n_events, n_fan=n_fan,
-                                         n_api=n_api, n_calls=n_calls, only=only)
+                                         n_api=n_api, n_calls=n_calls, select=select)
             finally:
                 await switch.stop()
         finally:
@@ -157,7 +158,7 @@ async def measure(rounds: int, scale: float, only: str | None = None) -> list[li
 
 
 async def _rounds(bench: Bench, *, rounds: int, n_events: int, n_fan: int, n_api: int,
-                  n_calls: int, only: str | None) -> list[list[str]]:
+                  n_calls: int, select: Selection | None) -> list[list[str]]:
     e1, e2, e3, e4, e5 = bench.nodes
     fs = bench.fs
     four = [e1, e3, e4, e5]
@@ -223,7 +224,7 @@ async def _rounds(bench: Bench, *, rounds: int, n_events: int, n_fan: int, n_api
                     f'{c}, {p}, "short").')))
     cases.append((f"calls: originate, {{call,..}}, sendmsg hangup, {{call_hangup,..}} "
                   f"({CALL_CONCURRENCY} at a time; calls/s)", n_calls, py_calls, erl_calls))
-    rows = await run_cases(cases, rounds, only)
+    rows = await run_cases(cases, rounds, select)
     for row in rows:
         if row[0].startswith("events"):
             rate = float(row[2].replace(",", ""))

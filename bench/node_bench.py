@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import LoadCase, run_cases, run_load_bench
+from bench.common import LoadCase, Selection, run_cases, run_load_bench
 from bench.etf_bench import build_cases
 from pyerlsw.etf import Atom, encode
 from pyerlsw.node import Node, Process
@@ -123,7 +123,8 @@ async def python_round_trips(node: Node, peer: str, clients: int, per_client: in
     return time.perf_counter() - start
 
 
-async def measure(rounds: int, scale: float, only: str | None = None) -> list[list[str]]:
+async def measure(rounds: int, scale: float, select: Selection | None = None,
+                  ) -> list[list[str]]:
     runtime = find_system_otp()
     if runtime is None:
         raise SystemExit("no erl on this machine")
@@ -151,7 +152,7 @@ async def measure(rounds: int, scale: float, only: str | None = None) -> list[li
                 assert await node.ping(e1.node) and await node.ping(e2.node)
                 await ev(e1, f"net_adm:ping('{e2.node}').")
                 return await _rounds(node, e1, e2, rounds=rounds, n_small=n_small,
-                                     n_event=n_event, n_calls=n_calls, only=only)
+                                     n_event=n_event, n_calls=n_calls, select=select)
         finally:
             e1.stop()
             e2.stop()
@@ -159,7 +160,7 @@ async def measure(rounds: int, scale: float, only: str | None = None) -> list[li
 
 
 async def _rounds(node: Node, e1: ErlangNode, e2: ErlangNode, *, rounds: int, n_small: int,
-                  n_event: int, n_calls: int, only: str | None) -> list[list[str]]:
+                  n_event: int, n_calls: int, select: Selection | None) -> list[list[str]]:
     py, n1, n2 = node.name, e1.node, e2.node
     cases: list[LoadCase] = []
     for label, var, n in (("event", "Event", n_event), ("small", "Small", n_small)):
@@ -201,7 +202,7 @@ async def _rounds(node: Node, e1: ErlangNode, e2: ErlangNode, *, rounds: int, n_
             lambda c=clients, p=per: _erl_us(
                 e2, f"pyerlsw_node_bench:round_trips({{echo, '{n1}'}}, {c}, {p}, Small)."),
         ))
-    return await run_cases(cases, rounds, only)
+    return await run_cases(cases, rounds, select)
 
 
 async def _erl_us(erl: ErlangNode, expr: str) -> float:
