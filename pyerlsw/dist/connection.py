@@ -159,11 +159,10 @@ class DistConnection:
     # ------------------------------------------------------- variants by flags
 
     def send_message(self, from_pid: Pid | None, to_pid: Pid, message: Any) -> None:
-        """A message to a pid: SEND_SENDER when negotiated (and a sender is known)."""
-        if self._send_sender and from_pid is not None:
-            self.send(c.SendSender(from_pid, to_pid, message))
-        else:
-            self.send(c.Send(to_pid, message))
+        """A message to a pid: SEND_SENDER when negotiated (and a sender is known).
+        Raises :class:`pyerlsw.etf.EncodeError` (nothing queued) like :meth:`send`."""
+        self._codec.write_message(from_pid if self._send_sender else None, to_pid, message,
+                                  self._out)
 
     def send_exit(self, from_pid: Pid, to_pid: Pid, reason: Any) -> None:
         """The exit signal of a broken link (EXIT or PAYLOAD_EXIT)."""

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from pyerlsw.dist.control import BY_OP, CHECKS, ControlMessage, UnknownControl
+from pyerlsw.dist.control import BY_OP, CHECKS, ControlMessage, Send, SendSender, UnknownControl
 from pyerlsw.dist.errors import RemoteProtocolError
 from pyerlsw.etf import Atom, Pid, Reference, decode_from, encode_into
 from pyerlsw.etf.errors import DecodeError
@@ -332,6 +332,45 @@ class PacketCodec:
         hit = (plan, plan.header(msg)) if plan.payload_field >= 0 else msg
         self._decoded[key] = hit
         self._last_key, self._last_hit = key, hit
+
+    def write_message(self, from_pid: Pid | None, to_pid: Pid, payload: Term,
+                      out: bytearray) -> None:
+        """Append the framed ``SEND_SENDER`` (with ``from_pid``) or ``SEND`` (without)
+        of ``payload`` to ``to_pid``; the same bytes as :meth:`write` of that message,
+        without building it once the header is cached (the hot path of every send).
+
+        Raises :class:`pyerlsw.etf.EncodeError` (``out`` left as it was) like
+        :meth:`write`.
+        """
+        if from_pid is None:
+            key: tuple[type[ControlMessage], tuple[Term, ...]] = (Send, (to_pid,))
+        elif type(from_pid) is Pid:
+            key = (SendSender, (from_pid, to_pid))
+        else:
+            self.write(SendSender(from_pid, to_pid, payload), out)
+            return
+        header = self._encoded.get(key) if type(to_pid) is Pid else None
+        if header is None:
+            cls, values = key
+            self.write(cls(*values, payload), out)  # type: ignore[call-arg]
+            return
+        if type(payload) is EncodedTerm:
+            data = payload.data
+            out += _U32.pack(1 + len(header) + len(data))
+            out += b"p"
+            out += header
+            out += data
+            return
+        start = len(out)
+        out += b"\x00\x00\x00\x00p"
+        out += header
+        out += b"\x83"
+        try:
+            encode_into(payload, out)
+        except BaseException:
+            del out[start:]
+            raise
+        _U32.pack_into(out, start, len(out) - start - 4)
 
     def write(self, msg: ControlMessage, out: bytearray) -> None:
         """Append the framed packet for ``msg`` to ``out`` (like :func:`write_frame`)."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pyerlsw.dist import control as c
 from pyerlsw.dist.packet import EncodedTerm, PacketCodec, decode_packet, write_frame
-from pyerlsw.etf import Atom, Pid, encode
+from pyerlsw.etf import Atom, EncodeError, Pid, encode
 
 FROM = Pid(Atom("a@h"), 1, 0, 3)
 TO = Pid(Atom("b@h"), 7, 0, 5)
@@ -29,3 +31,19 @@ def test_codec_with_cached_header_is_byte_identical() -> None:
         codec.write(c.SendSender(FROM, TO, TERM), plain)
         codec.write(c.SendSender(FROM, TO, payload), raw)
     assert raw == plain
+
+
+def test_write_message_matches_write() -> None:
+    """The send fast path frames exactly what ``write`` of the message would, cached
+    header or not, for SEND_SENDER (with a sender) and SEND (without)."""
+    codec, fast, slow = PacketCodec(), bytearray(), bytearray()
+    for sender, make in ((FROM, lambda p: c.SendSender(FROM, TO, p)),
+                         (None, lambda p: c.Send(TO, p))):
+        for payload in (TERM, EncodedTerm(encode(TERM)), TERM):
+            codec.write_message(sender, TO, payload, fast)
+            write_frame(make(payload), slow)
+    assert fast == slow
+    before = bytes(fast)
+    with pytest.raises(EncodeError):
+        codec.write_message(FROM, TO, object(), fast)
+    assert fast == before
