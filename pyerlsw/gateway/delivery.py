@@ -162,11 +162,13 @@ class Delivery:
                     self.counters.log_sent()
         if self.events and event_bulk > 0:
             handler = listener.event_handler
-            for payload, event_type in self.events.pop(event_bulk):
-                taken += 1
-                if handler is not None:
-                    listener.send(handler, payload)
-                    self.counters.event_sent(event_type)
+            items = self.events.pop(event_bulk)
+            taken += len(items)
+            if handler is not None:
+                listener.send_all(handler, [payload for payload, _ in items])
+                counted = self.counters.event_sent
+                for _, event_type in items:
+                    counted(event_type)
         if listener.calls:
             for call in list(listener.calls.values()):
                 taken += self._call_turn(call)

@@ -103,9 +103,12 @@ class PairCache:
     def encode(self, headers: tuple[tuple[str, str], ...], binary: bool) -> list[bytes]:
         """The encoded pairs of ``headers``, in order."""
         table = self._tables[binary]
-        get = table.get
-        # an encoded pair is never empty, so `or` only runs on a miss
-        return [get(header) or self._add(table, header, binary) for header in headers]
+        found: list[bytes | None] = list(map(table.get, headers))
+        if None in found:
+            for index, encoded in enumerate(found):
+                if encoded is None:
+                    found[index] = self._add(table, headers[index], binary)
+        return found  # type: ignore[return-value]  # no None is left
 
     def _add(self, table: dict[tuple[str, str], bytes], header: tuple[str, str],
              binary: bool) -> bytes:

@@ -157,6 +157,18 @@ class Listener:
         except (NodeError, EncodeError) as exc:
             log.warning("%s: cannot send to %r: %s", self.peer, dest, exc)
 
+    def send_all(self, dest: Pid, payloads: list[EncodedTerm]) -> None:
+        """:meth:`send` each pre-encoded payload to ``dest``, in order, with the checks
+        and the destination lookup done once (a delivery turn's events)."""
+        if self.closed or not payloads:
+            return
+        if dest.node == self.peer_atom and self.node.peers.connected_link(self.peer) is None:
+            return
+        try:
+            self.node.send_all(dest, payloads, sender=self.own.pid)
+        except (NodeError, EncodeError) as exc:
+            log.warning("%s: cannot send to %r: %s", self.peer, dest, exc)
+
     def reply(self, sender: Sender, term: Term) -> None:
         if sender is None:
             log.info("%s: no sender to answer %r to (a pid send without sender)",

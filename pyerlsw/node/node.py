@@ -19,7 +19,7 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -413,6 +413,27 @@ class Node:
             self._to_peer(str(dest.node), send_alias)
         else:
             raise TypeError(f"cannot send to {dest!r}")
+
+    def send_all(self, dest: Term, messages: Iterable[Term], sender: Pid | None = None) -> None:
+        """:meth:`send` each of ``messages`` to ``dest``, in order. To a pid on a
+        connected peer the destination is looked up once for the whole batch (a burst
+        of events to one handler); otherwise this is a loop of :meth:`send`. An
+        exception stops the batch: the messages before it are sent."""
+        if type(dest) is Pid and dest.node != self.kernel.node_atom:
+            link = self.peers.connected_link(dest.node.name)
+            if link is not None:
+                put = link.conn.send_message  # type: ignore[union-attr]
+                count = 0
+                try:
+                    for message in messages:
+                        put(sender, dest, message)
+                        count += 1
+                finally:
+                    if count:
+                        link.schedule_flush(count)
+                return
+        for message in messages:
+            self.send(dest, message, sender)
 
     def _to_peer(self, node: str, action: RemoteAction) -> None:
         self.peers.remote(node, action, raise_errors=True)

@@ -141,8 +141,8 @@ class PeerLink(asyncio.Protocol):
 
     # ------------------------------------------------------------------ writing
 
-    def schedule_flush(self) -> None:
-        """Called after queueing a signal: write it soon, coalescing bursts.
+    def schedule_flush(self, count: int = 1) -> None:
+        """Called after queueing ``count`` signals: write them soon, coalescing bursts.
 
         Inside ``data_received`` nothing happens here (everything is written once at
         the end). Otherwise the signals queued during one loop iteration leave in one
@@ -152,7 +152,7 @@ class PeerLink(asyncio.Protocol):
         """
         if self._in_batch:
             return
-        self._burst += 1
+        self._burst += count
         if self._flush_scheduled:
             return
         self._flush_scheduled = True
