@@ -64,6 +64,12 @@ class Monitor:
     remote_node: str | None
 
 
+def _expire(waiter: asyncio.Future[None]) -> None:
+    """A receive's deadline passed: wake it with :class:`TimeoutError`."""
+    if not waiter.done():
+        waiter.set_exception(TimeoutError("receive timed out"))
+
+
 class Process:
     """A process of a pyerlsw node (see the module docstring).
 
@@ -189,13 +195,20 @@ class Process:
         try:
             while True:
                 scanned = len(self._mailbox)
-                if deadline is not None and deadline <= loop.time():
-                    raise TimeoutError("receive timed out")
-                self._waiter = loop.create_future()
+                waiter = self._waiter = loop.create_future()
                 if deadline is None:
-                    await self._waiter
+                    await waiter
                 else:
-                    await asyncio.wait_for(self._waiter, deadline - loop.time())
+                    # a timer on the waiter itself, not asyncio.wait_for: that one wraps
+                    # the waiter in a second future and costs a loop iteration per wake
+                    delay = deadline - loop.time()
+                    if delay <= 0:
+                        raise TimeoutError("receive timed out")
+                    timer = loop.call_later(delay, _expire, waiter)
+                    try:
+                        await waiter
+                    finally:
+                        timer.cancel()
                 if self.exit_reason is not None:
                     raise ProcessExited(self.exit_reason)
                 found, message = self._take(match, scanned)
