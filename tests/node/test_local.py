@@ -36,6 +36,23 @@ async def test_messages_both_ways(pair: tuple[Node, Node]) -> None:
     assert a.nodes() == [b.name] and b.nodes() == [a.name]
 
 
+async def test_send_all_keeps_order_remote_and_local(pair: tuple[Node, Node]) -> None:
+    from pyerlsw.dist import EncodedTerm
+    from pyerlsw.etf import encode
+
+    a, b = pair
+    inbox = a.register("inbox")
+    local = b.make_process()
+    assert await b.ping(a.name)
+    b.send_all(inbox.pid, [1, EncodedTerm(encode((Atom("two"), 2))), [3]], sender=local.pid)
+    b.send_all(("inbox", a.name), [4, 5])  # not a pid: a loop of send
+    b.send_all(local.pid, [6, EncodedTerm(encode(7))])  # local: delivered decoded
+    got = [await inbox.receive(timeout=5) for _ in range(5)]
+    assert got == [1, (Atom("two"), 2), [3], 4, 5]
+    assert [await local.receive(timeout=5) for _ in range(2)] == [6, 7]
+    b.send_all(inbox.pid, [])  # nothing to send is fine
+
+
 async def test_ping_and_rpc(pair: tuple[Node, Node]) -> None:
     a, b = pair
 

@@ -57,6 +57,28 @@ async def test_receive_timeout_and_exit(node: Node) -> None:
         proc.receive_nowait()
 
 
+async def test_timed_receive_after_a_miss_a_cancel_and_a_hit(node: Node) -> None:
+    """The deadline covers every wait of one receive (messages that do not match do not
+    extend it); a cancelled timed receive leaves the process usable; a receive that got
+    its message leaves no timer behind."""
+    proc = node.make_process()
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    node.send(proc.pid, "other")
+    with pytest.raises(TimeoutError):
+        await proc.receive(timeout=0.05, match=lambda m: m == "wanted")
+    assert loop.time() - start >= 0.04
+    waiting = asyncio.create_task(proc.receive(timeout=5, match=lambda m: m == "wanted"))
+    await asyncio.sleep(0)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    asyncio.get_running_loop().call_later(0.01, node.send, proc.pid, "wanted")
+    assert await proc.receive(timeout=0.05, match=lambda m: m == "wanted") == "wanted"
+    await asyncio.sleep(0.08)  # past the deadline: nothing fires, nothing is lost
+    assert proc.receive_nowait() == "other"
+
+
 async def test_registered_names(node: Node) -> None:
     proc = node.register("svc")
     assert node.whereis("svc") == proc.pid
