@@ -83,11 +83,12 @@ def ami_snapshot(session: Session) -> ChannelSnapshot:
     state = session.private.get(STATE_KEY)
     st = state if isinstance(state, PbxState) else PbxState()
     profile = ch.profile
+    caller_name, caller_num = st.caller or (profile.caller_id_name, profile.caller_id_number)
     return ChannelSnapshot(
         name=ch.name,
         state=ami_state(session),
-        caller_num=profile.caller_id_number,
-        caller_name=profile.caller_id_name,
+        caller_num=caller_num,
+        caller_name=caller_name,
         connected_num=st.connected_num,
         connected_name=st.connected_name,
         language=st.language,

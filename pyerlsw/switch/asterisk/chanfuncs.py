@@ -109,15 +109,13 @@ def _callerid_read(ctx: FunctionContext, name: str, args: str) -> str | None:
     scope = _scope(ctx)
     item = separate_args(args, ",", 2)[0].strip().lower() if args else ""
     profile = scope.session.channel.profile
+    cid_name, num = scope.state.caller or (profile.caller_id_name, profile.caller_id_number)
     if item == "name":
-        return profile.caller_id_name
+        return cid_name
     if item in ("num", "number"):
-        return profile.caller_id_number
+        return num
     if item == "all":
-        cid_name, num = profile.caller_id_name, profile.caller_id_number
-        if cid_name and num:
-            return f'"{cid_name}" <{num}>'
-        return cid_name or num
+        return f'"{cid_name}" <{num}>'
     if item == "ani":
         return profile.ani
     if item == "dnid":
@@ -136,6 +134,18 @@ def _callerid_write(ctx: FunctionContext, name: str, args: str, value: str) -> b
     scope = _scope(ctx)
     item = separate_args(args, ",", 2)[0].strip().lower() if args else ""
     ch = scope.session.channel
+    state = scope.state
+    if state.caller is not None and item in ("name", "num", "number", "all"):
+        # a Dial leg: Asterisk's own caller ID, not what the device is sent
+        cid_name, num = state.caller
+        if item == "name":
+            cid_name = value
+        elif item == "all":
+            cid_name, num = split_callerid(value)
+        else:
+            num = value
+        state.caller = (cid_name, num)
+        return True
     if item == "name":
         ch.update_profile(caller_id_name=value)
     elif item in ("num", "number"):

@@ -137,7 +137,21 @@ def _limit(call: AppCall, options: DialOptions) -> tuple[CallLimit | None, bool]
     return None, True
 
 
-def _request(call: AppCall, tech: str, resource: str, counts: _Counts) -> _Leg | None:
+def _leg_caller(call: AppCall, original_clid: bool) -> tuple[str, str]:
+    """Asterisk's caller ID for a leg whose driver presets none (app_dial.c): the
+    caller's exten as number, its hint name - else its connected name - as name; with
+    ``o`` the caller's own caller ID."""
+    state = call.state
+    if original_clid:
+        profile = call.session.channel.profile
+        return state.caller or (profile.caller_id_name, profile.caller_id_number)
+    name = call.layer.hint(state.context, state.exten)[1] or state.connected_name
+    return name, state.exten
+
+
+def _request(
+    call: AppCall, tech: str, resource: str, counts: _Counts, *, original_clid: bool = False
+) -> _Leg | None:
     layer, session = call.layer, call.session
     ch = session.channel
     endpoint = layer.switch.endpoints.resolve(tech)
@@ -187,6 +201,7 @@ def _request(call: AppCall, tech: str, resource: str, counts: _Counts) -> _Leg |
     leg_state.exten = call.state.exten
     leg_state.connected_name = profile.caller_id_name
     leg_state.connected_num = profile.caller_id_number
+    leg_state.caller = _leg_caller(call, original_clid)
     return _Leg(leg_session, f"{tech}/{resource}", resource, pair)
 
 
@@ -260,7 +275,12 @@ async def dial(call: AppCall, data: str) -> int:
             return -1
     started = clock.monotonic()
     counts = _Counts()
-    legs = [leg for tech, res in destinations if (leg := _request(call, tech, res, counts))]
+    original = options.has("o")
+    legs = [
+        leg
+        for tech, res in destinations
+        if (leg := _request(call, tech, res, counts, original_clid=original))
+    ]
     await _created(legs)
     if options.has("b") and legs:
         routine = expand_handler(

@@ -235,6 +235,7 @@ class AsteriskLayer:
         so.handlers.swap(sc.handlers)
         so.connected_name, sc.connected_name = sc.connected_name, so.connected_name
         so.connected_num, sc.connected_num = sc.connected_num, so.connected_num
+        so.caller, sc.caller = sc.caller, so.caller
         so.accountcode, sc.accountcode = sc.accountcode, so.accountcode
         so.peeraccount, sc.peeraccount = sc.peeraccount, so.peeraccount
         so.local, sc.local = sc.local, so.local

@@ -180,8 +180,10 @@ class LocalPair:
         s2 = layer.state(two)
         s2.local, s2.local_half = self, 2
         s2.context, s2.exten = context, exten
-        s2.connected_name = och.profile.caller_id_name
-        s2.connected_num = och.profile.caller_id_number
+        s2.connected_name, s2.connected_num = s1.caller or (
+            och.profile.caller_id_name,
+            och.profile.caller_id_number,
+        )
         s2.accountcode, s2.peeraccount = s1.peeraccount, s1.accountcode
         s2.language, s2.musicclass = s1.language, s1.musicclass
         self.two = two

@@ -70,6 +70,13 @@ class PbxState:
     Asterisk's 0."""
     connected_name: str = ""
     connected_num: str = ""
+    caller: tuple[str, str] | None = None
+    """Asterisk's own caller ID ``(name, number)`` when it is not the core profile's.
+    A channel Dial creates carries in its core profile what its device is sent (the
+    caller's ID: Asterisk's connected line, FreeSWITCH's caller ID of an outbound leg);
+    Asterisk's caller ID of that channel is the dialling exten and hint name (or the
+    caller's connected name), which ``CALLERID()``, the AMI snapshot and a Local
+    ``;2``'s connected line read from here."""
     language: str = "en"
     accountcode: str = ""
     peeraccount: str = ""

@@ -233,3 +233,52 @@ class _Bridger:
         from pyerlsw.switch.dialplan.base import Action
 
         return [Action("bridge", "sim/bob")]
+
+
+LEG_CALLER = """
+[c]
+exten => 201,1,Dial(Local/x@c&SIP/bob,5,b(pre^s^1))
+exten => 202,1,Dial(Local/x@c&SIP/bob,5,ob(pre^s^1))
+exten => x,1,Verbose(0,two cid ${CALLERID(all)})
+ same => n,Wait(10)
+exten => h,1,NoOp()
+
+[pre]
+exten => s,1,Verbose(0,pre on ${CHANNEL} cid ${CALLERID(all)})
+ same => n,Set(CALLERID(name)=set in b)
+ same => n,Verbose(0,then ${CALLERID(all)})
+ same => n,Return()
+"""
+
+
+@pytest.mark.parametrize(("exten", "leg_cid"), [("201", '"" <201>'), ("202", '"Boss" <555>')])
+async def test_dial_legs_carry_the_exten_as_caller_id(
+    asterisk: Factory, exten: str, leg_cid: str
+) -> None:
+    """app_dial.c: a new leg's caller ID is the dialling exten (and hint name), unless
+    ``o``; what the device is sent (the leg's connected line; the core profile) and a
+    Local ``;2``'s caller ID stay the caller's, ``;2``'s connected line is ``;1``'s
+    caller ID."""
+    ast = await asterisk(LEG_CALLER, devices={"bob": {"sim_result": "noanswer"}})
+    caller = await ast.call(exten, "c", name="SIP/a-1", number="555", cid_name="Boss")
+    await ast.settle(1)
+    lines = ast.lines()
+    one = "Local/x@c-00000000;1"
+    assert f"pre on {one} cid {leg_cid}" in lines
+    assert f"pre on SIP/bob-00000000 cid {leg_cid}" in lines
+    num = leg_cid.rpartition("<")[2].rstrip(">")
+    assert f'then "set in b" <{num}>' in lines
+    assert 'two cid "Boss" <555>' in lines
+    bob = ast.named("SIP/bob")
+    assert bob is not None
+    assert (bob.channel.profile.caller_id_name, bob.channel.profile.caller_id_number) == (
+        "Boss",
+        "555",
+    )
+    bridge = ast.fired("CUSTOM", subclass="local::bridge")[0]
+    assert bridge.get("LocalOneCallerIDNum") == num
+    assert bridge.get("LocalOneCallerIDName") == "set in b"
+    assert bridge.get("LocalTwoCallerIDNum") == "555"
+    assert bridge.get("LocalTwoConnectedLineNum") == num
+    assert bridge.get("LocalTwoConnectedLineName") == "set in b"
+    await ast.ended(caller)
