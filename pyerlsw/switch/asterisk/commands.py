@@ -41,10 +41,15 @@ def core_command(layer: AsteriskLayer, args: str) -> str:
     words = split_args(args)
     if len(words) >= 2 and [w.lower() for w in words[:2]] == ["show", "hanguphandlers"]:
         channels: dict[str, tuple[str, ...]] = {}
+        uuids: dict[str, str] = {}
         for session in layer.sessions():
             state = layer.existing_state(session)
             channels[session.channel.name] = state.handlers.handlers if state else ()
-        _, text = core_show_hanguphandlers(words[2:], channels)
+            uuids[session.uuid] = session.channel.name
+        wanted = words[2:]
+        if len(wanted) == 1 and wanted[0] not in channels and wanted[0] in uuids:
+            wanted = [uuids[wanted[0]]]  # ast_channel_get_by_name also takes the uniqueid
+        _, text = core_show_hanguphandlers(wanted, channels)
         return text
     return _no_such_command(["core", *words])
 

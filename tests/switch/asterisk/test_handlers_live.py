@@ -27,13 +27,24 @@ async def test_cascading_handlers_run_newest_first_and_cli(asterisk: Factory) ->
     assert cli.output == CLI_CASCADE
     one = await ast.switch.api("core", "show hanguphandlers SIP/alice-00000001")
     assert one.output == CLI_CASCADE
+    by_uniqueid = await ast.switch.api("core", f"show hanguphandlers {caller.uuid}")
+    assert by_uniqueid.output == CLI_CASCADE
+    other = await ast.call("cascade", "default", name="SIP/bob-00000002", number="1002")
+    await ast.settle(1)
+    both = await ast.switch.api("core", "show hanguphandlers all")
+    assert both.output == CLI_CASCADE + (
+        "SIP/bob-00000002               hdlr1,s,1(args)\n"
+        "                               hdlr2,s,1(args)\n"
+        "                               hdlr3,s,1(args)\n"
+    )
     nothing = await ast.switch.api("core", "show hanguphandlers SIP/nobody")
     assert nothing.output == "Channel does not exist.\n"
     usage = await ast.switch.api("core", "show hanguphandlers")
     assert usage.output.startswith("Usage: core show hanguphandlers <channel>\n")
     await ast.ended(caller)
-    lines = ast.asterisk_lines()
-    assert _verbose0(lines) == [" Executed First", " Executed Second", " Executed Third"]
+    await ast.ended(other)
+    lines = [line for line in ast.asterisk_lines() if "bob" not in line]
+    assert _verbose0(lines) == [" Executed First", " Executed Second", " Executed Third"] * 2
     assert "    -- SIP/alice-00000001 Internal Gosub(hdlr1,s,1(args)) start" in lines
     assert "    -- SIP/alice-00000001 Internal Gosub(hdlr1,s,1(args)) complete GOSUB_RETVAL=" in (
         lines
@@ -42,10 +53,12 @@ async def test_cascading_handlers_run_newest_first_and_cli(asterisk: Factory) ->
         '    -- Executing [s@hdlr1:1] Verbose("SIP/alice-00000001", "0, Executed First") '
         "in new stack" in lines
     )
-    pushes = [e.get("Handler") for e in ast.fired("CUSTOM", subclass="hangup_handler::push")]
-    runs = [e.get("Handler") for e in ast.fired("CUSTOM", subclass="hangup_handler::run")]
-    assert pushes == ["hdlr3,s,1(args)", "hdlr2,s,1(args)", "hdlr1,s,1(args)"]
-    assert runs == ["hdlr1,s,1(args)", "hdlr2,s,1(args)", "hdlr3,s,1(args)"]
+    def handlers(kind: str) -> list[str | None]:
+        fired = ast.fired("CUSTOM", subclass=f"hangup_handler::{kind}")
+        return [e.get("Handler") for e in fired if e.get("Channel") == "SIP/alice-00000001"]
+
+    assert handlers("push") == ["hdlr3,s,1(args)", "hdlr2,s,1(args)", "hdlr1,s,1(args)"]
+    assert handlers("run") == ["hdlr1,s,1(args)", "hdlr2,s,1(args)", "hdlr3,s,1(args)"]
     push = ast.fired("CUSTOM", subclass="hangup_handler::push")[0]
     assert push.get("Channel") == "SIP/alice-00000001"
     assert push.get("ChannelStateDesc") == "Ring"
