@@ -152,3 +152,26 @@ def test_acl_conf_lists_join_the_builtin_ones(tmp_path: Path) -> None:
     write(tmp_path, "autoload_configs/acl.conf.xml", "<configuration")
     with pytest.raises(StartupError, match=r"acl\.conf\.xml"):
         _acl_registry(load_run_config(tmp_path))
+
+
+async def test_astdb_defaults_to_a_file_under_data_dir_and_survives_a_restart(
+    tmp_path: Path,
+) -> None:
+    """Issue #5: AstDB is a real SQLite file, by default ``<data_dir>/astdb.sqlite3``."""
+    from pyerlsw.runner import _install_asterisk
+    from pyerlsw.switch.asterisk.install import uninstall_asterisk
+    from tests.switch.support import make_switch
+
+    write(tmp_path, "pyerlsw.toml", 'data_dir = "var"\n[asterisk]\nspool = false\n')
+    cfg = load_run_config(tmp_path)
+    for value in ("put phones 201/device SIP/0004f2040001", "get phones 201/device"):
+        switch = make_switch()
+        await switch.start()
+        layer = _install_asterisk(switch, cfg)
+        try:
+            result = await switch.api("database", value)
+        finally:
+            await switch.stop()
+            uninstall_asterisk(layer)
+    assert result.output == "Value: SIP/0004f2040001\n"
+    assert (tmp_path / "var" / "astdb.sqlite3").is_file()
