@@ -282,3 +282,24 @@ async def test_dial_legs_carry_the_exten_as_caller_id(
     assert bridge.get("LocalTwoConnectedLineNum") == num
     assert bridge.get("LocalTwoConnectedLineName") == "set in b"
     await ast.ended(caller)
+
+
+async def test_m_and_b_options_are_accepted_and_no_context_means_default(
+    asterisk: Factory,
+) -> None:
+    text = (
+        "[c]\nexten => 1,1,Dial(Local/2@c/m&Local/3@c/b&Local/4,5)\n"
+        " same => n,Verbose(0,status=${DIALSTATUS})\n"
+        "exten => 2,1,Verbose(0,two on ${CHANNEL})\nexten => 3,1,Verbose(0,three on ${CHANNEL})\n"
+        "[default]\nexten => 4,1,Verbose(0,four on ${CHANNEL})\n"
+    )
+    ast = await asterisk(text)
+    caller = await ast.call("1", "c", name="SIP/mb-1")
+    await ast.ended(caller)
+    lines = ast.lines()
+    for interface in ("Local/2@c/m", "Local/3@c/b", "Local/4"):
+        assert f"    -- Called {interface}" in lines
+    assert "two on Local/2@c-00000000;2" in lines
+    assert "three on Local/3@c-00000001;2" in lines
+    assert "four on Local/4@default-00000002;2" in lines
+    assert "status=CHANUNAVAIL" in lines  # every ;2 just ended: cause 0, "no channel"
