@@ -6,12 +6,15 @@ strings (charlist mode). The general encoding loop pushes every element on its w
 list and dispatches on its type; :func:`encode_leading_leaves` walks such a list once
 and appends the encodings directly, which is most of an event's cost.
 
-Strings follow the codec's mapping exactly (``docs/terms.md``): a ``list`` of 1..255
-ints 0..255 whose first element is an ``int`` is a STRING_EXT, provided it holds no
-bool. ``bytearray(items)`` converts and range-checks in C; only ``True``/``False`` can
-give a byte 0 or 1 there, so a string with neither byte certainly holds no bool. A
-string with a 0 or 1 byte, a longer one, or anything else ends the run: the general
-loop encodes it (and checks for bools element by element).
+Strings follow the codec's mapping (``docs/terms.md``): a ``list`` of 1..255 ints
+0..255 is a STRING_EXT, provided it holds no bool. ``bytearray(items)`` converts,
+type-checks and range-checks in C, and only ``True``/``False`` can give a byte 0 or 1
+there, so a string with neither byte certainly holds no bool. An empty list, a string
+with a 0 or 1 byte, a longer one, or anything else ends the run: the general loop
+encodes it (checking element by element for bools). Int subclasses (``IntEnum``)
+are ints here as in the general path; ``bytearray`` would also take a non-int object
+with ``__index__`` as an int, as the general path does after a list's first element
+(such objects are outside the documented mapping).
 """
 
 from __future__ import annotations
@@ -44,14 +47,13 @@ def encode_leading_leaves(items: list[Any], out: bytearray) -> list[Any] | None:
                 first, second = item  # ValueError unless a pair
                 kind = type(first)
                 if kind is list:
-                    if (type(second) is not list or type(first[0]) is not int
-                            or type(second[0]) is not int):
+                    if type(second) is not list:
                         break
                     head, tail = bytearray(first), bytearray(second)
                     head_header = pair_string_headers[len(head)]
                     tail_header = string_headers[len(tail)]
-                    if 0 in head or 1 in head or 0 in tail or 1 in tail:  # bools?
-                        break
+                    if not head or not tail or 0 in head or 1 in head or 0 in tail or 1 in tail:
+                        break  # [] (NIL_EXT) or maybe bools
                     out += head_header
                     out += head
                     out += tail_header
@@ -72,7 +74,7 @@ def encode_leading_leaves(items: list[Any], out: bytearray) -> list[Any] | None:
                 out += head_header
                 out += item
             elif kind is list:
-                if type(item[0]) is not int:
+                if not item or not isinstance(item[0], int):
                     break
                 chars = bytearray(item)
                 head_header = string_headers[len(chars)]

@@ -169,7 +169,7 @@ def encode_into(
                 if not size:
                     out.append(106)
                     continue
-                if size <= 0xFFFF and type(value[0]) is int:
+                if size <= 0xFFFF and isinstance(value[0], int):
                     # Ints 0..255 make a STRING_EXT, as in term_to_binary (inlined
                     # string_ext_or_none: charlists are common and this is hot).
                     try:
@@ -315,7 +315,7 @@ def _encode_other(value: Any, out: bytearray, charlist: bool) -> _Children | Non
 def _string_pair(first: list[Any], second: list[Any]) -> bytearray | None:
     """``{First, Second}`` when both are 1..255-element strings (STRING_EXT), else None."""
     if not (0 < len(first) < 256 and 0 < len(second) < 256
-            and type(first[0]) is int and type(second[0]) is int):
+            and isinstance(first[0], int) and isinstance(second[0], int)):
         return None
     try:
         head, tail = bytearray(first), bytearray(second)
@@ -335,7 +335,7 @@ def _open_list(items: Sequence[Any], out: bytearray) -> _Children | None:
     if not items:
         out.append(106)
         return None
-    if len(items) <= 0xFFFF and type(items[0]) is int:
+    if len(items) <= 0xFFFF and isinstance(items[0], int):
         string = string_ext_or_none(items)
         if string is not None:
             out += string

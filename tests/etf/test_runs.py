@@ -6,6 +6,7 @@ decoded one by one, whatever mixture of shapes it holds."""
 from __future__ import annotations
 
 import struct
+from enum import IntEnum
 from typing import Any
 
 import pytest
@@ -136,3 +137,17 @@ def _types(term: Any) -> Any:
     if isinstance(term, (list, tuple)):
         return [type(term), *map(_types, term)]
     return type(term)
+
+
+class _Char(IntEnum):
+    A = 97
+    B = 98
+
+
+def test_int_subclasses_are_ints_wherever_they_are() -> None:
+    string = [_Char.A, 98]
+    items = [(string, [_Char.B]), string, ([97], string)]
+    data = encode(items)
+    assert data == _one_by_one(items)
+    assert data.count(b"k\x00\x02ab") == 3  # STRING_EXT, as term_to_binary makes it
+    assert decode(data) == [([97, 98], [98]), [97, 98], ([97], [97, 98])]
