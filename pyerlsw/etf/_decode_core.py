@@ -39,7 +39,7 @@ from ._decode_leaves import (
     read_atom,
     reference_body,
 )
-from ._decode_runs import binary_pairs, string_pairs
+from ._decode_runs import binary_pairs, leading_leaves, string_pairs
 from .errors import DecodeError
 from .limits import DecodeLimits
 from .tags import TAG_NAMES
@@ -217,8 +217,23 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                     if len(stack) >= max_depth:
                         raise _too_deep(limits, tag_pos, tag)
                     child_frozen = frozen or (kind == _MAP and remaining & 1 == 1)
+                    elements = []
+                    if not child_frozen and data[pos] in {107, 109, 104}:
+                        # Leading strings, binaries and pairs of them (an event's UUID
+                        # and headers) in one helper call; a list of nothing else is
+                        # complete here, without a stack frame.
+                        pos, budget = leading_leaves(data, pos, n, budget, elements)
+                        left = n - len(elements)
+                        tag_pos = pos
+                        if not left and data[pos] == 106:  # NIL_EXT
+                            pos += 1
+                            items.append(elements)
+                            continue
+                    else:
+                        left = n
                     stack.append((kind, items, remaining, frozen, start))
-                    kind, items, remaining, frozen, start = _LIST, [], n, child_frozen, tag_pos
+                    kind, items, remaining, frozen, start = (
+                        _LIST, elements, left, child_frozen, tag_pos)
                 elif tag == 98:  # INTEGER_EXT
                     items.append(_I32(data, pos)[0])
                     pos += 4

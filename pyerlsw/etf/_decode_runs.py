@@ -68,3 +68,50 @@ def binary_pairs(data: bytes, pos: int, count: int, append: Callable[[Any], None
     except struct.error:
         pass
     return pos
+
+
+def leading_leaves(data: bytes, pos: int, count: int, budget: int, items: list[Any]
+                   ) -> tuple[int, int]:
+    """Decode up to ``count`` elements of a list that are STRING_EXT, BINARY_EXT or runs
+    of the pairs above, appending them to ``items``; return ``(offset, budget)``.
+
+    ``budget`` is what remains of ``max_elements``; each pair takes 2 from it (a string
+    or a binary nothing, as in the general loop) and no pair is decoded that it cannot
+    pay for. Stops like the pair helpers: at anything else, cut short or malformed.
+    """
+    end = len(data)
+    append = items.append
+    left = count
+    try:
+        while left:
+            tag = data[pos]
+            if tag == 104:  # SMALL_TUPLE_EXT: a run of pairs?
+                before = len(items)
+                pos = (binary_pairs if data[pos + 2] == 109 else string_pairs)(
+                    data, pos, min(left, budget // 2), append)
+                done = len(items) - before
+                if not done:
+                    break
+                left -= done
+                budget -= 2 * done
+            elif tag == 107:  # STRING_EXT
+                _, size = _TAG_U16(data, pos)
+                stop = pos + 3 + size
+                if stop > end:
+                    break
+                append([*data[pos + 3:stop]])
+                pos = stop
+                left -= 1
+            elif tag == 109:  # BINARY_EXT
+                _, size = _TAG_U32(data, pos)
+                stop = pos + 5 + size
+                if stop > end:
+                    break
+                append(data[pos + 5:stop])
+                pos = stop
+                left -= 1
+            else:
+                break
+    except (IndexError, struct.error):  # cut short: the general loop reports it
+        pass
+    return pos, budget

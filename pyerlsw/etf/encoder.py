@@ -96,7 +96,7 @@ def encode(
     """
     level = None if compressed is False else compression_level(compressed)
     out = bytearray(b"\x83")
-    encode_into(term, out, strings=strings, max_depth=max_depth)
+    _encode(term, out, _charlist(strings), max_depth)
     if level is not None:
         packed = deflate_term(memoryview(out)[1:], level)
         if packed is not None:
@@ -116,9 +116,19 @@ def encode_into(
     Same arguments and errors as :func:`encode`. On error, ``out`` may hold a partial
     encoding: truncate it to its previous length if you reuse it.
     """
-    if strings not in ("binary", "charlist"):
-        raise EncodeError(f"strings must be 'binary' or 'charlist', got {strings!r}")
-    charlist = strings == "charlist"
+    _encode(term, out, _charlist(strings), max_depth)
+
+
+def _charlist(strings: StringMode) -> bool:
+    if strings == "binary":
+        return False
+    if strings == "charlist":
+        return True
+    raise EncodeError(f"strings must be 'binary' or 'charlist', got {strings!r}")
+
+
+def _encode(term: Term, out: bytearray, charlist: bool, max_depth: int) -> None:
+    """:func:`encode_into` with its arguments checked (positional: called per term)."""
     # Values still to encode, the next one last. A container writes its header and
     # pushes its elements in reverse order; lists and maps (the only containers that
     # can be part of a cycle) also push a closing marker that writes the NIL_EXT tail
@@ -181,15 +191,17 @@ def encode_into(
                             out += STRING_HEADERS[size] if size < 256 else TAG_U16(107, size)
                             out += raw
                             continue
-                depth += 1
-                if depth > max_depth:
+                if depth >= max_depth:
                     raise _too_deep(max_depth)
                 out += TAG_U32(108, len(value))
-                push(_CLOSE_LIST)
                 # Leading binaries, strings and pairs of them (an event's headers) are
                 # written in one pass; only what follows goes through the work list.
                 rest = encode_leading_leaves(value, out)
-                if rest is not None:
+                if rest is None:
+                    out.append(106)
+                else:
+                    depth += 1
+                    push(_CLOSE_LIST)
                     extend(reversed(rest))
             elif kind is Atom:
                 wire = value._wire
