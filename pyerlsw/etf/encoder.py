@@ -179,7 +179,8 @@ def _encode(term: Term, out: bytearray, charlist: bool, max_depth: int) -> None:
                 if not size:
                     out.append(106)
                     continue
-                if size <= 0xFFFF and isinstance(value[0], int):
+                head = value[0]
+                if size <= 0xFFFF and isinstance(head, int):
                     # Ints 0..255 make a STRING_EXT, as in term_to_binary (inlined
                     # string_ext_or_none: charlists are common and this is hot).
                     try:
@@ -193,10 +194,13 @@ def _encode(term: Term, out: bytearray, charlist: bool, max_depth: int) -> None:
                             continue
                 if depth >= max_depth:
                     raise _too_deep(max_depth)
-                out += TAG_U32(108, len(value))
+                out += TAG_U32(108, size)
                 # Leading binaries, strings and pairs of them (an event's headers) are
                 # written in one pass; only what follows goes through the work list.
-                rest = encode_leading_leaves(value, out)
+                head_kind = type(head)
+                rest = (encode_leading_leaves(value, out)
+                        if head_kind is tuple or head_kind is list or head_kind is bytes
+                        else value)
                 if rest is None:
                     out.append(106)
                 else:
