@@ -62,6 +62,26 @@ def test_list_is_its_elements_one_by_one(items: list[Any]) -> None:
     assert _types(decode(data)) == _types(items)
 
 
+plain_strings = st.lists(st.integers(2, 255), min_size=1, max_size=12)
+string_runs = st.lists(
+    st.one_of(st.tuples(plain_strings, plain_strings), plain_strings,
+              st.tuples(strings, strings), strings, elements),
+    min_size=1, max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(string_runs)
+def test_string_runs_are_their_elements_one_by_one(items: list[Any]) -> None:
+    """Runs of strings and string pairs (the batch path), with every kind of string
+    that must stop or defeat it: empty, 0/1 chars, bools, ints past 255, 256 long."""
+    data = encode(items)
+    if all(type(i) is int and 0 <= i < 256 for i in items):
+        return
+    assert data == _one_by_one(items)
+    assert _types(decode(data)) == _types(items)
+    assert decode(data) == items
+
+
 def _event(n: int, charlist: bool) -> Any:
     pairs = [(f"Name-{i}".encode(), f"value {i}".encode()) for i in range(n)]
     if charlist:
