@@ -54,6 +54,10 @@ _OLD_PORT = struct.Struct(">IB").unpack_from
 _FLOAT_TEXT = re.compile(rb"[+-]?[0-9]+\.[0-9]+(?:[eE][+-]?[0-9]+)?")
 
 _BOOLS: dict[str, bool] = {"true": True, "false": False}
+# trusted_atom's steps, inlined for the commonest atom tag (see terms.trusted_atom).
+_new_object = object.__new__
+_set_atom_name = Atom.__dict__["name"].__set__
+_set_atom_wire = Atom.__dict__["_wire"].__set__
 _ID_WORDS = {n: struct.Struct(f">{n}I").unpack_from for n in range(1, 6)}
 
 AtomCache = dict[Any, Any]
@@ -66,7 +70,28 @@ def atom_body(
 
     Tag numbers are literals here: this runs for every atom.
     """
-    if tag in {119, 115}:  # SMALL_ATOM_UTF8_EXT, SMALL_ATOM_EXT: Len:8
+    if tag == 119:  # SMALL_ATOM_UTF8_EXT, what OTP writes: at most 255 bytes/characters
+        end = pos + 1 + data[pos]
+        if end > len(data):
+            raise DecodeError(f"atom of {data[pos]} bytes runs past the end", pos - 1, tag)
+        raw = data[pos + 1:end]
+        hit = atoms.get(raw)
+        if hit is not None:
+            return hit, end
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DecodeError("atom is not valid UTF-8", pos - 1, tag) from None
+        if name in _BOOLS:
+            value: Atom | bool = _BOOLS[name]
+        else:
+            value = _new_object(Atom)
+            _set_atom_name(value, name)
+            _set_atom_wire(value, None)
+        if len(atoms) < ATOM_CACHE_SIZE:
+            atoms[raw] = value
+        return value, end
+    if tag == 115:  # SMALL_ATOM_EXT: Len:8
         n = data[pos]
         start = pos + 1
     else:  # ATOM_UTF8_EXT, ATOM_EXT: Len:16
@@ -94,7 +119,7 @@ def atom_body(
             return hit, end
     if n > MAX_ATOM_CHARS and len(name) > MAX_ATOM_CHARS:
         raise DecodeError(f"atom of {len(name)} characters (max 255)", pos - 1, tag)
-    value: Atom | bool = _BOOLS[name] if name in _BOOLS else trusted_atom(name)
+    value = _BOOLS[name] if name in _BOOLS else trusted_atom(name)
     if len(atoms) < ATOM_CACHE_SIZE:
         atoms[key] = value
     return value, end
