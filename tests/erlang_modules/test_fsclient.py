@@ -207,8 +207,10 @@ async def test_event_and_log_handlers_forward(erl_any: ErlangNode, switch: Scrip
     log = (Atom("log"), [(Atom("level"), 7), (Atom("data"), s("hi"))])
     switch.send(events, event)
     switch.send(logs, log)
-    got = await arun(erl_any, "pyerlsw_test_util:wait_many('_', 2, 5000).")
-    assert got == (OK, [event, log])
+    ok, got = await arun(erl_any, "pyerlsw_test_util:wait_many('_', 2, 5000).")
+    # Two handler processes forward to one collector: their order there is the
+    # Erlang scheduler's, not ours.
+    assert ok == OK and len(got) == 2 and event in got and log in got
     # The handlers watch the connection: its loss reaches them (and the collector).
     await switch.node.close()
     nodedown = (Atom("nodedown"), Atom(switch.node.name))
