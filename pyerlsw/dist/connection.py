@@ -164,6 +164,11 @@ class DistConnection:
         self._codec.write_message(from_pid if self._send_sender else None, to_pid, message,
                                   self._out)
 
+    def send_reg(self, from_pid: Pid, to_name: Atom, message: Any) -> None:
+        """A message to a registered name (REG_SEND). Raises
+        :class:`pyerlsw.etf.EncodeError` (nothing queued) like :meth:`send`."""
+        self._codec.write_reg_send(from_pid, to_name, message, self._out)
+
     def send_exit(self, from_pid: Pid, to_pid: Pid, reason: Any) -> None:
         """The exit signal of a broken link (EXIT or PAYLOAD_EXIT)."""
         if self._exit_payload:

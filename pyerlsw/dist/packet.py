@@ -25,7 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from pyerlsw.dist.control import BY_OP, CHECKS, ControlMessage, Send, SendSender, UnknownControl
+from pyerlsw.dist.control import (
+    BY_OP,
+    CHECKS,
+    ControlMessage,
+    RegSend,
+    Send,
+    SendSender,
+    UnknownControl,
+)
 from pyerlsw.dist.errors import RemoteProtocolError
 from pyerlsw.etf import Atom, Pid, Reference, decode_from, encode_into
 from pyerlsw.etf.errors import DecodeError
@@ -343,15 +351,27 @@ class PacketCodec:
         :meth:`write`.
         """
         if from_pid is None:
-            key: tuple[type[ControlMessage], tuple[Term, ...]] = (Send, (to_pid,))
-        elif type(from_pid) is Pid:
-            key = (SendSender, (from_pid, to_pid))
+            self._write_keyed(Send, (to_pid,), payload, out)
         else:
-            self.write(SendSender(from_pid, to_pid, payload), out)
-            return
-        header = self._encoded.get(key) if type(to_pid) is Pid else None
-        if header is None:
-            cls, values = key
+            self._write_keyed(SendSender, (from_pid, to_pid), payload, out)
+
+    def write_reg_send(self, from_pid: Pid, to_name: Atom, payload: Term,
+                       out: bytearray) -> None:
+        """Append the framed ``REG_SEND`` of ``payload`` to ``to_name``, like
+        :meth:`write_message` (the same bytes as :meth:`write` of the message)."""
+        self._write_keyed(RegSend, (from_pid, to_name), payload, out)
+
+    def _write_keyed(self, cls: type[ControlMessage], values: tuple[Term, ...],
+                     payload: Term, out: bytearray) -> None:
+        """``cls(*values, payload)`` framed; ``values`` are its header fields in field
+        order (the cache key :meth:`write` uses), the payload its last field."""
+        header = None
+        for value in values:
+            if type(value) not in _IDENTITY_TYPES:
+                break
+        else:
+            header = self._encoded.get((cls, values))
+        if header is None:  # fills the cache when the values allow it
             self.write(cls(*values, payload), out)  # type: ignore[call-arg]
             return
         if type(payload) is EncodedTerm:

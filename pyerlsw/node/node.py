@@ -393,7 +393,7 @@ class Node:
             frm = sender or self._default_sender()
             link = self.peers.connected_link(node)
             if link is not None:
-                link.conn.send(c.RegSend(frm, name, message))  # type: ignore[union-attr]
+                link.conn.send_reg(frm, name, message)  # type: ignore[union-attr]
                 link.schedule_flush()
                 return
             self._to_peer(node, lambda conn: conn.send(c.RegSend(frm, name, message)))

@@ -34,14 +34,17 @@ def test_codec_with_cached_header_is_byte_identical() -> None:
 
 
 def test_write_message_matches_write() -> None:
-    """The send fast path frames exactly what ``write`` of the message would, cached
-    header or not, for SEND_SENDER (with a sender) and SEND (without)."""
+    """The send fast paths frame exactly what ``write`` of the message would, cached
+    header or not, for SEND_SENDER (with a sender), SEND (without) and REG_SEND."""
     codec, fast, slow = PacketCodec(), bytearray(), bytearray()
     for sender, make in ((FROM, lambda p: c.SendSender(FROM, TO, p)),
                          (None, lambda p: c.Send(TO, p))):
         for payload in (TERM, EncodedTerm(encode(TERM)), TERM):
             codec.write_message(sender, TO, payload, fast)
             write_frame(make(payload), slow)
+    for payload in (TERM, EncodedTerm(encode(TERM)), TERM):
+        codec.write_reg_send(FROM, Atom("sink"), payload, fast)
+        write_frame(c.RegSend(FROM, Atom("sink"), payload), slow)
     assert fast == slow
     before = bytes(fast)
     with pytest.raises(EncodeError):
