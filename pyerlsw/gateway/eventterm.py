@@ -50,6 +50,9 @@ _EVENT = fragments.atom("event")
 _EVENT_TUPLE = _PAIR + _EVENT
 _CALL_TUPLE = fragments.VERSION + _PAIR + fragments.atom("call")
 _CALL_EVENT_TUPLE = fragments.VERSION + _PAIR + fragments.atom("call_event")
+_PAYLOAD_PREFIX = fragments.VERSION + _EVENT_TUPLE
+_CALL_PREFIX = _CALL_TUPLE + _EVENT_TUPLE
+_CALL_EVENT_PREFIX = _CALL_EVENT_TUPLE + _EVENT_TUPLE
 _UNDEFINED = fragments.atom("undefined")
 _BODY_NAME = b"body"
 
@@ -147,8 +150,8 @@ class PreparedEvent:
     ``pairs`` is a :class:`PairCache` shared with other events (faster encoding).
     """
 
-    __slots__ = ("_body", "_cache", "_event_type", "_headers", "_index", "_pairs", "_subclass",
-                 "_unique_id")
+    __slots__ = ("_body", "_cache", "_event_type", "_headers", "_index", "_pairs", "_parts",
+                 "_subclass", "_unique_id")
 
     def __init__(
         self,
@@ -164,6 +167,7 @@ class PreparedEvent:
         self._body = body
         self._index: dict[str, str] | None = None
         self._cache: dict[tuple[str, Encoding], bytes] = {}
+        self._parts: dict[Encoding, list[bytes]] = {}
         self._pairs = pairs
         self._unique_id = unique_id
         if isinstance(event_type, _Derive):
@@ -222,15 +226,15 @@ class PreparedEvent:
 
     # ------------------------------------------------------------ encoding
 
-    def list_body(self, encoding: Encoding) -> bytes:
-        """``[UniqueID | Pairs]`` without a version byte (also the ``Params`` of a
-        fetch request)."""
-        found = self._cache.get(("list", encoding))
-        if found is not None:
-            return found
+    def _list_parts(self, encoding: Encoding) -> list[bytes]:
+        """The encoded pieces of ``[UniqueID | Pairs]``, after an empty first slot where
+        a shape's prefix goes while it is joined (computed once per encoding)."""
+        parts = self._parts.get(encoding)
+        if parts is not None:
+            return parts
         binary = encoding is Encoding.BINARY
         count = len(self._headers) + 1 + (self._body is not None)
-        parts = [fragments.list_header(count)]
+        parts = [b"", fragments.list_header(count)]
         uuid = self.unique_id
         if uuid is None:
             parts.append(_UNDEFINED)
@@ -246,41 +250,43 @@ class PreparedEvent:
         if self._body is not None:
             parts.append(_pair_bytes(_BODY_NAME, _c_text(self._body), binary))
         parts.append(fragments.NIL)
-        encoded = b"".join(parts)
-        self._cache[("list", encoding)] = encoded
-        return encoded
+        self._parts[encoding] = parts
+        return parts
+
+    def _shape(self, kind: str, prefix: bytes, encoding: Encoding) -> bytes:
+        """``prefix + list_body``, joined once from the pieces (cached per shape)."""
+        key = (kind, encoding)
+        found = self._cache.get(key)
+        if found is None:
+            parts = self._list_parts(encoding)
+            parts[0] = prefix
+            try:
+                found = b"".join(parts)
+            finally:
+                parts[0] = b""
+            self._cache[key] = found
+        return found
+
+    def list_body(self, encoding: Encoding) -> bytes:
+        """``[UniqueID | Pairs]`` without a version byte (also the ``Params`` of a
+        fetch request)."""
+        return self._shape("list", b"", encoding)
 
     def event_body(self, encoding: Encoding) -> bytes:
         """``{event, [...]}`` without a version byte."""
-        found = self._cache.get(("event", encoding))
-        if found is None:
-            found = _EVENT_TUPLE + self.list_body(encoding)
-            self._cache[("event", encoding)] = found
-        return found
+        return self._shape("event", _EVENT_TUPLE, encoding)
 
     def payload(self, encoding: Encoding) -> bytes:
         """``{event, [...]}`` as a complete external term (starts with 131)."""
-        found = self._cache.get(("payload", encoding))
-        if found is None:
-            found = fragments.VERSION + self.event_body(encoding)
-            self._cache[("payload", encoding)] = found
-        return found
+        return self._shape("payload", _PAYLOAD_PREFIX, encoding)
 
     def call_payload(self, encoding: Encoding) -> bytes:
         """``{call, {event, [...]}}`` as a complete external term."""
-        found = self._cache.get(("call", encoding))
-        if found is None:
-            found = _CALL_TUPLE + self.event_body(encoding)
-            self._cache[("call", encoding)] = found
-        return found
+        return self._shape("call", _CALL_PREFIX, encoding)
 
     def call_event_payload(self, encoding: Encoding) -> bytes:
         """``{call_event, {event, [...]}}`` as a complete external term."""
-        found = self._cache.get(("call_event", encoding))
-        if found is None:
-            found = _CALL_EVENT_TUPLE + self.event_body(encoding)
-            self._cache[("call_event", encoding)] = found
-        return found
+        return self._shape("call_event", _CALL_EVENT_PREFIX, encoding)
 
     def list_term(self, encoding: Encoding) -> list[Term]:
         """``[UniqueID | Pairs]`` as a Python term (for tests and debugging: slow)."""
