@@ -18,10 +18,12 @@ from pyerlsw.etf import (
     DecodeError,
     DecodeLimits,
     FrozenList,
+    FrozenMap,
     decode,
     decode_body,
     encode,
 )
+from pyerlsw.etf._decode_runs import binary_pairs, leading_leaves, string_pairs
 
 # Strings and binaries around every boundary the fast paths check: empty, 0/1 bytes
 # (which could be bools), 255/256 elements, ints past 255, bools themselves.
@@ -171,3 +173,78 @@ def test_int_subclasses_are_ints_wherever_they_are() -> None:
     assert data == _one_by_one(items)
     assert data.count(b"k\x00\x02ab") == 3  # STRING_EXT, as term_to_binary makes it
     assert decode(data) == [([97, 98], [98]), [97, 98], ([97], [97, 98])]
+
+
+@st.composite
+def mutated_runs(draw: st.DrawFn) -> bytes:
+    """The body (no version byte) of a list of string/binary pairs, damaged a little."""
+    items = draw(st.lists(st.one_of(st.tuples(plain_strings, plain_strings),
+                                    st.tuples(binaries, binaries), plain_strings,
+                                    st.tuples(st.sampled_from([Atom("a"), 7, b"", [2]]),
+                                              plain_strings),
+                                    elements),
+                          min_size=1, max_size=8))
+    data = bytearray(encode((Atom("event"), items))[1:])
+    for _ in range(draw(st.integers(1, 3))):
+        if not data:
+            break
+        where = draw(st.integers(0, len(data) - 1))
+        op = draw(st.sampled_from(["set", "insert", "delete", "truncate"]))
+        if op == "set":
+            data[where] = draw(st.sampled_from([0, 1, 2, 97, 104, 106, 107, 109, 119, 255]))
+        elif op == "insert":
+            data[where:where] = draw(st.binary(min_size=1, max_size=3))
+        elif op == "delete":
+            del data[where]
+        else:
+            del data[where:]
+    return bytes(data)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(mutated_runs())
+def test_damaged_runs_decode_as_the_general_path_does(body: bytes) -> None:
+    """Inside a map key every fast path for strings is off (keys need FrozenList), so
+    the same bytes there go through the general loop: whatever the fast paths accept
+    must decode to an equal value there, and they may only ever raise DecodeError."""
+    try:
+        plain = decode(b"\x83" + body)
+    except DecodeError:
+        return
+    keyed = decode(b"\x83t\x00\x00\x00\x01" + body + b"a\x00")
+    assert list(keyed) == [plain]
+    assert _types(_thaw(next(iter(keyed)))) == _types(plain)
+
+
+def _thaw(term: Any) -> Any:
+    if type(term) is FrozenList:
+        return [_thaw(x) for x in term]
+    if type(term) is tuple:
+        return tuple(_thaw(x) for x in term)
+    if type(term) is FrozenMap:  # keys stay frozen, as in any map
+        return {key: _thaw(value) for key, value in term.items()}
+    return term
+
+
+def test_run_helpers_take_only_their_own_tags() -> None:
+    """Bytes that would parse if a tag were not checked: every other tag is refused."""
+    for tag in range(256):
+        pair = b"h\x02" + bytes([tag]) + b"\x00\x01a"
+        out: list[Any] = []
+        if tag != 107:
+            assert string_pairs(pair + b"k\x00\x01b", 0, 1, out.append) == 0, tag
+            assert string_pairs(b"h\x02k\x00\x01a" + bytes([tag]) + b"\x00\x01b", 0, 1,
+                                out.append) == 0, tag
+        if tag != 109:
+            assert binary_pairs(b"h\x02" + bytes([tag]) + b"\x00\x00\x00\x01am\x00\x00\x00\x01b",
+                                0, 1, out.append) == 0, tag
+        if tag not in (104, 107, 109):
+            assert leading_leaves(bytes([tag]) + b"\x00\x01a", 0, 1, 100, out) == (0, 100), tag
+        if tag != 2:  # a 2-tuple only
+            assert string_pairs(b"h" + bytes([tag]) + b"k\x00\x01ak\x00\x01b", 0, 1,
+                                out.append) == 0, tag
+        assert out == [], tag
+    out = []
+    assert string_pairs(b"h\x02k\x00\x01ak\x00\x01b", 0, 1, out.append) == 10
+    assert binary_pairs(b"h\x02m\x00\x00\x00\x01am\x00\x00\x00\x01b", 0, 1, out.append) == 14
+    assert out == [([97], [98]), (b"a", b"b")]
