@@ -29,7 +29,8 @@ _BINARY_PAIR = struct.Struct(">HBI").unpack_from  # 0x6802 (arity-2 SMALL_TUPLE_
 
 
 def string_pairs(data: bytes, pos: int, count: int, append: Callable[[Any], None]) -> int:
-    """Decode up to ``count`` ``{String, String}`` (two STRING_EXT) as ``(list, list)``."""
+    """Decode up to ``count`` ``{String, String}`` (two STRING_EXT, or a STRING_EXT and
+    NIL_EXT: an empty value) as ``(list, list)``."""
     end = len(data)
     pair_header, string_header = _STRING_PAIR, _TAG_U16  # locals: this loop is hot
     try:
@@ -41,7 +42,11 @@ def string_pairs(data: bytes, pos: int, count: int, append: Callable[[Any], None
             tag, size = string_header(data, second)
             stop = second + 3 + size
             if tag != 107 or stop > end:
-                break
+                if tag != 106:
+                    break
+                append(([*data[pos + 5:second]], []))  # NIL_EXT: an empty value
+                pos = second + 1
+                continue
             append(([*data[pos + 5:second]], [*data[second + 3:stop]]))
             pos = stop
     except struct.error:  # a pair cut short: the general loop reports it
