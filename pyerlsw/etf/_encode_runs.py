@@ -156,19 +156,16 @@ def _one_by_one(items: list[Any], start: int, out: bytearray, batch: bool) -> in
                 if kind is bytes:
                     if type(second) is not bytes:
                         break
-                    if len(first) < 256 and len(second) < 256:
-                        out += pair_headers[len(first)]
-                        out += first
-                        out += binary_headers[len(second)]
-                        out += second
-                    else:
-                        head_header = TAG_U32(109, len(first))  # struct.error past 4 GiB
+                    try:
+                        head_header = pair_headers[len(first)]
+                        tail_header = binary_headers[len(second)]
+                    except IndexError:  # longer than 255 (struct.error past 4 GiB)
+                        head_header = _PAIR_OPEN + TAG_U32(109, len(first))
                         tail_header = TAG_U32(109, len(second))
-                        out += _PAIR_OPEN
-                        out += head_header
-                        out += first
-                        out += tail_header
-                        out += second
+                    out += head_header
+                    out += first
+                    out += tail_header
+                    out += second
                 elif kind is list:
                     if type(second) is not list or (
                             batch and len(first) < 256 and len(second) < 256):
@@ -183,7 +180,11 @@ def _one_by_one(items: list[Any], start: int, out: bytearray, batch: bool) -> in
                 else:
                     break
             elif kind is bytes:
-                out += binary_headers[len(item)] if len(item) < 256 else TAG_U32(109, len(item))
+                try:
+                    head_header = binary_headers[len(item)]
+                except IndexError:
+                    head_header = TAG_U32(109, len(item))
+                out += head_header
                 out += item
             elif kind is list:
                 if batch and len(item) < 256:
