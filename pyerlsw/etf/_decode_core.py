@@ -217,6 +217,7 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                     if len(stack) >= max_depth:
                         raise _too_deep(limits, tag_pos, tag)
                     child_frozen = frozen or (kind == _MAP and remaining & 1 == 1)
+                    list_pos = tag_pos
                     elements = []
                     if not child_frozen and data[pos] in {107, 109, 104}:
                         # Leading strings, binaries and pairs of them (an event's UUID
@@ -224,7 +225,7 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                         # complete here, without a stack frame.
                         pos, budget = leading_leaves(data, pos, n, budget, elements)
                         left = n - len(elements)
-                        tag_pos = pos
+                        tag_pos = pos  # what a missing tail is reported at
                         if not left and data[pos] == 106:  # NIL_EXT
                             pos += 1
                             items.append(elements)
@@ -233,7 +234,7 @@ def decode_term(data: bytes, pos: int, limits: DecodeLimits) -> tuple[Any, int]:
                         left = n
                     stack.append((kind, items, remaining, frozen, start))
                     kind, items, remaining, frozen, start = (
-                        _LIST, elements, left, child_frozen, tag_pos)
+                        _LIST, elements, left, child_frozen, list_pos)
                 elif tag == 98:  # INTEGER_EXT
                     items.append(_I32(data, pos)[0])
                     pos += 4
