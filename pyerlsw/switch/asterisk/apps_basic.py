@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pyerlsw.switch.asterisk.appcall import AppCall
-from pyerlsw.switch.asterisk.apps_digits import play_files
+from pyerlsw.switch.asterisk.apps_digits import play_files, positive_seconds
 from pyerlsw.switch.asterisk.causes import BUSY, CONGESTION, NORMAL_CLEARING
 from pyerlsw.switch.asterisk.causes import parse_hangup_cause as parse_cause
 from pyerlsw.switch.asterisk.diagnostics import LogRecord
@@ -37,21 +37,13 @@ _LOG_LEVELS = {
 }
 
 
-def _seconds(text: str) -> float | None:
-    try:
-        value = float(text.strip())
-    except ValueError:
-        return None
-    return value if value > 0 else None
-
-
 async def answer(call: AppCall, data: str) -> int:
     args = separate_args(data, ",", 2)
     ch = call.session.channel
     if ch.answered:
         return 0
     ch.mark_answered()
-    delay = _seconds(args[0]) if args and args[0] else None
+    delay = positive_seconds(args[0]) if args and args[0] else None
     if delay is not None:
         await call.session.sleep(delay / 1000.0, breakable=False)
     return 0 if ch.ready else -1
@@ -74,7 +66,7 @@ async def hangup(call: AppCall, data: str) -> int:
 
 
 def _wait_timeout(data: str) -> float | None:
-    return _seconds(data) if data else None
+    return positive_seconds(data) if data else None
 
 
 async def busy(call: AppCall, data: str) -> int:
@@ -154,7 +146,7 @@ async def log_app(call: AppCall, data: str) -> int:
 
 
 async def wait(call: AppCall, data: str) -> int:
-    seconds = _seconds(data) if data else None
+    seconds = positive_seconds(data) if data else None
     if seconds is None:
         return 0
     session = call.session

@@ -55,7 +55,8 @@ JUMP_DIGITS = frozenset("0123456789ABCDEF*#")
 MAX_READ_DIGITS = 255
 
 
-def _seconds(text: str) -> float | None:
+def positive_seconds(text: str) -> float | None:
+    """A positive number of seconds from an application argument, else None."""
     try:
         value = float(text.strip())
     except ValueError:
@@ -137,7 +138,7 @@ async def wait_exten(call: AppCall, data: str) -> int:
     args = separate_args(data, ",", 2)
     layer, state, session = call.layer, call.state, call.session
     ch = session.channel
-    seconds = _seconds(args[0]) if args and args[0] else None
+    seconds = positive_seconds(args[0]) if args and args[0] else None
     if seconds is None:
         seconds = state.response_timeout or FOREVER
     digit = await next_digit(session, seconds)
@@ -221,7 +222,7 @@ async def read(call: AppCall, data: str) -> int:
     except ValueError:
         attempts = 1
     attempts = max(attempts, 1)
-    timeout = _seconds(timeout_text) if timeout_text else None
+    timeout = positive_seconds(timeout_text) if timeout_text else None
     first_timeout = timeout or state.response_timeout or 6.0
     digit_timeout = timeout or state.digit_timeout or 2.0
     if not ch.answered:
@@ -280,7 +281,7 @@ async def wait_digit(call: AppCall, data: str) -> int:
     args = separate_args(data, ",", 2)
     session = call.session
     scope = call.scope
-    seconds = _seconds(args[0]) if args and args[0] else None
+    seconds = positive_seconds(args[0]) if args and args[0] else None
     accept = args[1] if len(args) > 1 and args[1] else None
     clock = call.layer.switch.clock
     deadline = clock.monotonic() + (seconds if seconds is not None else FOREVER)

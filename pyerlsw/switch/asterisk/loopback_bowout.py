@@ -141,19 +141,32 @@ def bridge_bowout(pair: PairLike, config: AsteriskConfig) -> bool:
     return True
 
 
-def _fire_direct(leg: Session, peer: Session, mine: Session, theirs: Session) -> None:
-    event = leg.channel.make_event(
-        "CUSTOM",
-        subclass="loopback::direct",
-        post=(
-            ("Resigning-UUID", leg.uuid),
-            ("Resigning-Peer-UUID", peer.uuid),
-            ("Connecting-Leg-A-UUID", mine.uuid),
-            ("Connecting-Leg-B-UUID", theirs.uuid),
-        ),
-        origin=("mod_loopback.c", "channel_write_frame", 0),
-    )
+def _fire(
+    leg: Session,
+    subclass: str,
+    fields: tuple[tuple[str, str], ...],
+    function: str,
+    *,
+    channel_data: bool,
+) -> None:
+    """Fire ``CUSTOM``/``subclass`` with ``fields`` (and ``leg``'s channel data when
+    FreeSWITCH adds it: ``loopback::direct`` has it, ``loopback::bowout`` has not)."""
+    origin = ("mod_loopback.c", function, 0)
+    if channel_data:
+        event = leg.channel.make_event("CUSTOM", subclass=subclass, post=fields, origin=origin)
+    else:
+        event = leg.switch.new_event("CUSTOM", subclass=subclass, post=fields, origin=origin)
     leg.switch.fire(event)
+
+
+def _fire_direct(leg: Session, peer: Session, mine: Session, theirs: Session) -> None:
+    fields = (
+        ("Resigning-UUID", leg.uuid),
+        ("Resigning-Peer-UUID", peer.uuid),
+        ("Connecting-Leg-A-UUID", mine.uuid),
+        ("Connecting-Leg-B-UUID", theirs.uuid),
+    )
+    _fire(leg, "loopback::direct", fields, "channel_write_frame", channel_data=True)
 
 
 def wants_execute_bowout(leg: Session) -> bool:
@@ -178,17 +191,12 @@ def execute_bowout(pair: PairLike, leg: Session, config: AsteriskConfig) -> bool
     pair.bowed_out = True
     ch, rch = leg.channel, real.channel
     leg.log("INFO", f"BOWOUT Replacing loopback channel with real channel: {rch.name}\n")
-    event = leg.switch.new_event(
-        "CUSTOM",
-        subclass="loopback::bowout",
-        post=(
-            ("Resigning-UUID", leg.uuid),
-            ("Resigning-Peer-UUID", peer.uuid),
-            ("Acquired-UUID", real.uuid),
-        ),
-        origin=("mod_loopback.c", "channel_on_execute", 0),
+    fields = (
+        ("Resigning-UUID", leg.uuid),
+        ("Resigning-Peer-UUID", peer.uuid),
+        ("Acquired-UUID", real.uuid),
     )
-    leg.switch.fire(event)
+    _fire(leg, "loopback::bowout", fields, "channel_on_execute", channel_data=False)
     rch.update_profile(
         **{
             field: getattr(ch.profile, field)

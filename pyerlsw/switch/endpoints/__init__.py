@@ -10,6 +10,7 @@ a registered endpoint name.
 
 from __future__ import annotations
 
+import uuid as uuidlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -17,10 +18,17 @@ from typing import TYPE_CHECKING, Protocol
 from pyerlsw.switch.dialstring import DialLeg
 
 if TYPE_CHECKING:
-    from pyerlsw.switch.session import Session
+    from pyerlsw.switch.session import EndpointDriver, Session
     from pyerlsw.switch.switch import Switch
 
-__all__ = ["Endpoint", "EndpointError", "EndpointRegistry", "OutgoingRequest", "place_call"]
+__all__ = [
+    "Endpoint",
+    "EndpointError",
+    "EndpointRegistry",
+    "OutgoingRequest",
+    "new_outbound_leg",
+    "place_call",
+]
 
 
 class EndpointError(Exception):
@@ -103,3 +111,33 @@ class EndpointRegistry:
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._endpoints
+
+
+def new_outbound_leg(
+    switch: Switch,
+    request: OutgoingRequest,
+    *,
+    name: str,
+    destination: str,
+    source: str,
+    variables: dict[str, str],
+    driver: EndpointDriver,
+) -> Session:
+    """Create the outbound session an endpoint returns for ``request``: the request's
+    caller ID, dialplan, context and originator, ``origination_uuid`` (taken out of
+    ``variables``) or a fresh uuid, and the ``originating`` flag."""
+    return switch.new_session(
+        name=name,
+        direction="outbound",
+        uuid=variables.pop("origination_uuid", None) or str(uuidlib.uuid4()),
+        destination_number=destination,
+        caller_id_name=request.caller_id_name,
+        caller_id_number=request.caller_id_number,
+        dialplan=request.dialplan,
+        context=request.context,
+        source=source,
+        variables=variables,
+        driver=driver,
+        originator=request.caller,
+        originating=True,
+    )

@@ -18,11 +18,10 @@ run on the switch clock (so the virtual clock controls the answer delay).
 
 from __future__ import annotations
 
-import uuid as uuidlib
 from typing import TYPE_CHECKING
 
 from pyerlsw.switch.causes import parse_cause
-from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
+from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest, new_outbound_leg
 from pyerlsw.switch.session import EndpointDriver
 
 if TYPE_CHECKING:
@@ -113,18 +112,7 @@ class NullEndpoint:
             auto_answer=_true(variables.get("null_enable_auto_answer") or "true"),
             delay_ms=_delay_ms(variables.get("null_auto_answer_delay")),
         )
-        return switch.new_session(
-            name=f"null/{destination}",
-            direction="outbound",
-            uuid=variables.pop("origination_uuid", None) or str(uuidlib.uuid4()),
-            destination_number=destination,
-            caller_id_name=request.caller_id_name,
-            caller_id_number=request.caller_id_number,
-            dialplan=request.dialplan,
-            context=request.context,
-            source="mod_loopback",
-            variables=variables,
-            driver=driver,
-            originator=caller,
-            originating=True,
-        )
+        return new_outbound_leg(
+            switch, request, name=f"null/{destination}", destination=destination,
+            source="mod_loopback", variables=variables, driver=driver,
+        )  # fmt: skip

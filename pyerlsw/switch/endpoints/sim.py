@@ -35,14 +35,13 @@ defaults. The same endpoint serves ``sofia/``, ``user/``, ``SIP/``, ``PJSIP/``,
 from __future__ import annotations
 
 import asyncio
-import uuid as uuidlib
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pyerlsw.switch.causes import CAUSES, parse_cause
 from pyerlsw.switch.dtmf import Digit, invalid_chars, parse_digits, receive
-from pyerlsw.switch.endpoints import OutgoingRequest
+from pyerlsw.switch.endpoints import OutgoingRequest, new_outbound_leg
 from pyerlsw.switch.session import EndpointDriver
 
 if TYPE_CHECKING:
@@ -252,18 +251,8 @@ class SimEndpoint:
         address = leg.address
         destination = address.rsplit("/", 1)[-1]
         source = _SOURCES.get(leg.technology.lower(), "mod_sim")
-        return switch.new_session(
-            name=leg.target,
-            direction="outbound",
-            uuid=variables.pop("origination_uuid", None) or str(uuidlib.uuid4()),
-            destination_number=destination,
-            caller_id_name=request.caller_id_name,
-            caller_id_number=request.caller_id_number,
-            dialplan=request.dialplan,
-            context=request.context,
-            source=source,
+        return new_outbound_leg(
+            switch, request, name=leg.target, destination=destination, source=source,
             variables=variables,
             driver=SimDevice(dict(variables), defer_call=request.defer_call),
-            originator=request.caller,
-            originating=True,
-        )
+        )  # fmt: skip

@@ -63,8 +63,7 @@ async def test_unloop_hands_the_extension_to_the_real_caller(asterisk: Factory) 
     assert headers["Acquired-UUID"] == alice_uuid
     resigning, peer = headers["Resigning-UUID"], headers["Resigning-Peer-UUID"]
     hangups = {
-        dict(e.headers)["Unique-ID"]: dict(e.headers)
-        for e in ast.fired("CHANNEL_HANGUP_COMPLETE")
+        dict(e.headers)["Unique-ID"]: dict(e.headers) for e in ast.fired("CHANNEL_HANGUP_COMPLETE")
     }
     assert hangups[resigning]["Channel-Name"] == "loopback/1000-b"
     assert hangups[resigning]["variable_loopback_hangup_cause"] == "bowout"
