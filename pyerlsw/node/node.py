@@ -19,22 +19,20 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pyerlsw.dist import control as c
 from pyerlsw.dist.epmd import NODE_TYPE_NORMAL, NodeEntry
 from pyerlsw.dist.flags import DistFlags
 from pyerlsw.dist.handshake import Role, Status
-from pyerlsw.dist.packet import EncodedTerm
-from pyerlsw.etf import Atom, ImproperList, Pid, Reference, decode
-from pyerlsw.node import epmd_client
+from pyerlsw.etf import Atom, Pid
+from pyerlsw.node import calls, epmd_client, sending
 from pyerlsw.node.config import NodeConfig
 from pyerlsw.node.epmd_server import EpmdServer
-from pyerlsw.node.errors import CallError, NodeError, ProcessExited, RpcError
+from pyerlsw.node.errors import CallError, NodeError, ProcessExited
 from pyerlsw.node.exposed import Exposed
-from pyerlsw.node.kernel import DOWN, NORMAL, Kernel
+from pyerlsw.node.kernel import NORMAL, Kernel
 from pyerlsw.node.naming import full_node_name, resolve_cookie
 from pyerlsw.node.peer import PeerLink
 from pyerlsw.node.peers import PeerTable, RemoteAction
@@ -47,15 +45,9 @@ __all__ = ["Node", "PeerInfo"]
 log = logging.getLogger("pyerlsw.node")
 
 Term = Any
-GEN_CALL = Atom("$gen_call")
-ALIAS = Atom("alias")
-REX = Atom("rex")
 NET_KERNEL = Atom("net_kernel")
-BADRPC = Atom("badrpc")
-USER = Atom("user")
 NODEUP = Atom("nodeup")
 NODEDOWN = Atom("nodedown")
-NOCONNECTION = Atom("noconnection")
 SHUTDOWN = Atom("shutdown")
 NodeCallback = Callable[[str], None]
 
@@ -68,11 +60,6 @@ class PeerInfo:
     name: str
     address: tuple[str, int] | None
     inbound: bool
-
-
-def _local(message: Term) -> Term:
-    """A message as a local process receives it (pre-encoded payloads decoded)."""
-    return decode(message.data) if type(message) is EncodedTerm else message
 
 
 class Node:
@@ -346,94 +333,9 @@ class Node:
 
     # ------------------------------------------------------------------ sending
 
-    def send(self, dest: Term, message: Term, sender: Pid | None = None) -> None:
-        """Send ``message`` like Erlang's ``!`` (never blocks; connects on demand).
-
-        ``dest``: a :class:`Pid` or :class:`Process`; a registered name (``Atom`` or
-        ``str``, local only); ``(name, node)``; or an alias :class:`Reference`.
-        ``sender`` is the pid the peer sees as the sender (default: ``net_kernel``).
-        ``message`` may be a :class:`~pyerlsw.dist.EncodedTerm`: its bytes go out as
-        they are (encode once, send to many); a local receiver gets it decoded.
-
-        Raises:
-            NodeError: a local registered name that does not exist.
-            pyerlsw.etf.EncodeError: the message cannot be encoded (when connected).
-        """
-        kernel = self.kernel
-        if type(dest) is Process:
-            dest = dest.pid
-        kind = type(dest)
-        if kind is Pid:
-            if dest.node == kernel.node_atom:
-                proc = kernel.processes.get(dest)
-                if proc is not None:
-                    proc.deliver(_local(message), sender)
-                return
-            link = self.peers.connected_link(dest.node.name)
-            if link is not None:  # the common case, without a closure
-                link.conn.send_message(sender, dest, message)  # type: ignore[union-attr]
-                link.schedule_flush()
-                return
-            to_pid: Pid = dest
-            self._to_peer(dest.node.name,
-                          lambda conn: conn.send_message(sender, to_pid, message))
-        elif kind is Atom or kind is str:
-            proc = kernel.names.get(Atom(dest) if kind is str else dest)
-            if proc is None:
-                raise NodeError(f"no process is registered as {dest}")
-            proc.deliver(_local(message), sender)
-        elif kind is tuple and len(dest) == 2:
-            name = dest[0] if type(dest[0]) is Atom else Atom(dest[0])
-            node = str(dest[1])
-            if node == self.name:
-                proc = kernel.names.get(name)
-                if proc is not None:
-                    proc.deliver(_local(message), sender)
-                return
-            frm = sender or self._default_sender()
-            link = self.peers.connected_link(node)
-            if link is not None:
-                link.conn.send_reg(frm, name, message)  # type: ignore[union-attr]
-                link.schedule_flush()
-                return
-            self._to_peer(node, lambda conn: conn.send(c.RegSend(frm, name, message)))
-        elif kind is Reference:
-            if dest.node == kernel.node_atom:
-                proc = kernel.aliases.get(dest)
-                if proc is not None:
-                    proc.deliver(_local(message), sender)
-                return
-            frm = sender or self._default_sender()
-            alias: Reference = dest
-
-            def send_alias(conn: Any) -> None:
-                if conn.supports_alias:
-                    conn.send(c.AliasSend(frm, alias, message))
-
-            self._to_peer(str(dest.node), send_alias)
-        else:
-            raise TypeError(f"cannot send to {dest!r}")
-
-    def send_all(self, dest: Term, messages: Iterable[Term], sender: Pid | None = None) -> None:
-        """:meth:`send` each of ``messages`` to ``dest``, in order. To a pid on a
-        connected peer the destination is looked up once for the whole batch (a burst
-        of events to one handler); otherwise this is a loop of :meth:`send`. An
-        exception stops the batch: the messages before it are sent."""
-        if type(dest) is Pid and dest.node != self.kernel.node_atom:
-            link = self.peers.connected_link(dest.node.name)
-            if link is not None:
-                put = link.conn.send_message  # type: ignore[union-attr]
-                count = 0
-                try:
-                    for message in messages:
-                        put(sender, dest, message)
-                        count += 1
-                finally:
-                    if count:
-                        link.schedule_flush(count)
-                return
-        for message in messages:
-            self.send(dest, message, sender)
+    send = sending.send
+    send_all = sending.send_all
+    reply = sending.reply
 
     def _to_peer(self, node: str, action: RemoteAction) -> None:
         self.peers.remote(node, action, raise_errors=True)
@@ -441,26 +343,6 @@ class Node:
     def _default_sender(self) -> Pid:
         assert self._services is not None
         return self._services.net_kernel.pid
-
-    def reply(self, from_: Term, message: Term, sender: Pid | None = None) -> None:
-        """Answer a ``gen_server``-style call: ``from_`` is ``{Pid, Tag}``; sends
-        ``{Tag, message}``, to the alias when the tag is ``[alias | Ref]`` (OTP 24+)."""
-        pid, tag = from_
-        reply = (tag, message)
-        if (type(tag) is ImproperList and tag.items == [ALIAS] and type(tag.tail) is Reference
-                and pid.node != self.node_atom):
-            frm = sender or self._default_sender()
-            alias: Reference = tag.tail
-
-            def send(conn: Any) -> None:
-                if conn.supports_alias:
-                    conn.send(c.AliasSend(frm, alias, reply))
-                else:
-                    conn.send_message(frm, pid, reply)
-
-            self._to_peer(str(pid.node), send)
-        else:
-            self.send(pid, reply, sender)
 
     async def drain(self, node: str) -> None:
         """Wait until the data queued for ``node`` has left (flow control)."""
@@ -474,51 +356,8 @@ class Node:
         """Let Erlang call ``module:name(...)`` for each entry (rpc, erpc, erl_call)."""
         self.exposed.add(module, functions)
 
-    async def call(self, dest: Term, request: Term, timeout: float | None = 5.0) -> Term:
-        """``gen_server:call(Dest, Request, Timeout)`` from a temporary process.
-
-        Raises:
-            CallError: the server is gone (``noproc``, ``noconnection``...).
-            TimeoutError: no reply in time.
-        """
-        proc = self.make_process()
-        try:
-            ref = proc.monitor(dest)
-            self.send(dest, (GEN_CALL, (proc.pid, ref), request), sender=proc.pid)
-
-            def match(m: Term) -> bool:
-                return type(m) is tuple and (
-                    (len(m) == 2 and m[0] == ref) or (len(m) == 5 and m[0] == DOWN
-                                                      and m[1] == ref))
-
-            answer = await proc.receive(timeout, match)
-        finally:
-            proc.exit()
-        if len(answer) == 5:
-            raise CallError(answer[4])
-        return answer[1]
-
-    async def rpc(self, node: str, module: str | Atom, function: str | Atom,
-                  args: list[Term], timeout: float | None = None) -> Term:
-        """``rpc:call(Node, Module, Function, Args)`` through the peer's ``rex``.
-
-        Raises:
-            RpcError: ``{badrpc, Reason}``: the call raised, the node is down
-                (``nodedown``), or it timed out (``timeout``).
-        """
-        request = (Atom("call"), Atom(module) if isinstance(module, str) else module,
-                   Atom(function) if isinstance(function, str) else function, list(args),
-                   USER)
-        try:
-            result = await self.call((REX, Atom(node)), request, timeout)
-        except CallError as exc:
-            raise RpcError(Atom("nodedown") if exc.reason == NOCONNECTION
-                           else exc.reason) from None
-        except TimeoutError:
-            raise RpcError(Atom("timeout")) from None
-        if type(result) is tuple and len(result) == 2 and result[0] == BADRPC:
-            raise RpcError(result[1])
-        return result
+    call = calls.call
+    rpc = calls.rpc
 
     # ------------------------------------------------------------------ peers
 
