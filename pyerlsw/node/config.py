@@ -54,6 +54,10 @@ class NodeConfig(BaseModel):
             until the next event-loop iteration, so that the processes fed by a peer
             that streams get to run between chunks (and fewer decoded messages wait
             in mailboxes, where CPython's GC scans them again and again).
+        read_size: most bytes one read from a peer's socket returns (the size of the
+            connection's receive buffer). Event loops read 256 KiB by default: a chunk
+            that size holds ~150 decoded 40-header events at once, which no longer fit
+            the CPU's caches (measured: ~2 us more CPU per event than 64 KiB reads).
         flags: distribution flags we advertise (``PUBLISHED`` is added when the node is
             not hidden).
         required_flags: flags a peer must offer or it is refused.
@@ -76,6 +80,7 @@ class NodeConfig(BaseModel):
     max_mailbox: int = Field(default=1_000_000, gt=0)
     max_pending_signals: int = Field(default=100_000, gt=0)
     read_budget: int = Field(default=64 * 1024, gt=0)
+    read_size: int = Field(default=64 * 1024, ge=1024)
     flags: int = int(DEFAULT_FLAGS)
     required_flags: int = int(REQUIRED_FROM_PEER)
 
