@@ -13,6 +13,7 @@ type-specific headers (``pre``), the channel data, and headers added after it (`
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -106,6 +107,14 @@ def _date_gmt(seconds: int) -> str:
     return time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(seconds))
 
 
+@functools.lru_cache(maxsize=4)
+def _dates(seconds: int) -> tuple[str, str]:
+    """``Event-Date-Local`` and ``Event-Date-GMT`` of a second. Every event of the same
+    second has the same two strings: formatting them costs ~1.8 us per event, a cache
+    hit ~0.1 us (only the last few seconds are kept; events come in time order)."""
+    return _date_local(seconds), _date_gmt(seconds)
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One fired event. ``timestamp_us`` is microseconds since the epoch."""
@@ -132,7 +141,7 @@ class Event:
         return rendered
 
     def _render(self) -> list[Header]:
-        seconds = self.timestamp_us // 1_000_000
+        local, gmt = _dates(self.timestamp_us // 1_000_000)
         core = self.core
         out: list[Header] = [
             ("Event-Name", self.name),
@@ -141,8 +150,8 @@ class Event:
             ("FreeSWITCH-Switchname", core.switchname),
             ("FreeSWITCH-IPv4", core.ipv4),
             ("FreeSWITCH-IPv6", core.ipv6),
-            ("Event-Date-Local", _date_local(seconds)),
-            ("Event-Date-GMT", _date_gmt(seconds)),
+            ("Event-Date-Local", local),
+            ("Event-Date-GMT", gmt),
             ("Event-Date-Timestamp", str(self.timestamp_us)),
             ("Event-Calling-File", self.origin[0]),
             ("Event-Calling-Function", self.origin[1]),
@@ -152,10 +161,11 @@ class Event:
         if self.subclass is not None:
             out.append(("Event-Subclass", self.subclass))
         # FreeSWITCH never keeps a header with an empty value.
-        out.extend(h for h in self.pre if h[1])
+        out += [h for h in self.pre if h[1]]
         if self.channel is not None:
             out.extend(self.channel.headers())
-        out.extend(h for h in self.post if h[1])
+        if self.post:
+            out += [h for h in self.post if h[1]]
         return out
 
     def get(self, name: str, default: str | None = None) -> str | None:
