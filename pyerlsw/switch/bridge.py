@@ -23,20 +23,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pyerlsw.switch.causes import CAUSES, cause_name
+from pyerlsw.switch.dialplan.strings import is_true
 from pyerlsw.switch.states import ChannelState
 
 if TYPE_CHECKING:
     from pyerlsw.switch.session import Session
 
 __all__ = ["Bridge", "after_bridge", "bridge_sessions", "leave_bridge", "uuid_bridge"]
-
-_TRUE = frozenset({"true", "yes", "on", "1", "enabled", "active", "allow"})
-
-
-def is_true(value: str | None) -> bool:
-    """FreeSWITCH's ``switch_true``."""
-    return value is not None and value.strip().lower() in _TRUE
-
 
 class Bridge:
     """A live bridge between originator ``a`` and peer ``b``."""

@@ -41,6 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pyerlsw.switch.dialplan.strings import atoi
+
 if TYPE_CHECKING:
     from pyerlsw.switch.clock import Clock
     from pyerlsw.switch.session import Session
@@ -113,7 +115,7 @@ def parse_digits(text: str, source: str = "APP") -> list[Digit | Pause]:
         digits, at, ms_text = group.partition("@")
         duration = DEFAULT_DURATION
         if at:
-            ms = _leading_int(ms_text)
+            ms = atoi(ms_text)
             if ms > MIN_DURATION // 8:
                 duration = min(MAX_DURATION, ms * 8)
         for char in digits:
@@ -135,15 +137,6 @@ def invalid_chars(text: str) -> str:
         if at and not ms_text.strip().isdigit():
             bad.append("@" + ms_text)
     return "".join(bad)
-
-
-def _leading_int(text: str) -> int:
-    """C ``atoi``."""
-    text = text.strip()
-    end = 0
-    while end < len(text) and text[end].isdigit():
-        end += 1
-    return int(text[:end]) if end else 0
 
 
 class DtmfQueue:

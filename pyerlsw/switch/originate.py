@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pyerlsw.switch.bridge import is_true
 from pyerlsw.switch.causes import CAUSES, cause_name, dial_status
+from pyerlsw.switch.dialplan.strings import is_true
 from pyerlsw.switch.dialstring import DialLeg, DialString, DialStringError, parse
 from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pyerlsw.switch.bridge import after_bridge, bridge_sessions, is_true
+from pyerlsw.switch.bridge import after_bridge, bridge_sessions
 from pyerlsw.switch.causes import CAUSES, cause_name
+from pyerlsw.switch.dialplan.strings import is_true
 from pyerlsw.switch.originate import originate
 
 if TYPE_CHECKING:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from pyerlsw.switch.applications.media import play_file
 from pyerlsw.switch.dialplan.pcre import RegexError, compile_expression
+from pyerlsw.switch.dialplan.strings import atoi
 from pyerlsw.switch.dtmf import Digit, flush, next_digit, send_string
 
 if TYPE_CHECKING:
@@ -55,16 +56,6 @@ class ReadStatus(enum.Enum):
 class _Collected:
     digits: str
     terminator: str = ""
-
-
-def _atoi(text: str | None) -> int:
-    text = (text or "").strip()
-    sign = -1 if text.startswith("-") else 1
-    text = text.lstrip("+-")
-    end = 0
-    while end < len(text) and text[end].isdigit():
-        end += 1
-    return sign * int(text[:end]) if end else 0
 
 
 async def collect_digits(
@@ -172,7 +163,7 @@ async def ivr_read(
 
 
 def _ms(text: str | None, floor: int) -> float:
-    return max(_atoi(text), floor) / 1000.0
+    return max(atoi(text), floor) / 1000.0
 
 
 async def read(session: Session, data: str) -> str | None:
@@ -182,11 +173,11 @@ async def read(session: Session, data: str) -> str | None:
         return None
     arg = argv.__getitem__
     n = len(argv)
-    min_digits = max(_atoi(arg(0)), 1)
-    max_digits = max(_atoi(arg(1)) if n > 1 else 0, min_digits)
+    min_digits = max(atoi(arg(0)), 1)
+    max_digits = max(atoi(arg(1)) if n > 1 else 0, min_digits)
     timeout = _ms(arg(4) if n > 4 else None, 1000)
     terminators = arg(5) if n > 5 else "#"
-    digit_timeout = max(_atoi(arg(6)), 0) / 1000.0 if n > 6 else 0.0
+    digit_timeout = max(atoi(arg(6)), 0) / 1000.0 if n > 6 else 0.0
     await ivr_read(
         session, min_digits, max_digits, prompt=arg(2) if n > 2 else None,
         var_name=arg(3) if n > 3 else None, timeout=timeout, terminators=terminators,
@@ -201,13 +192,13 @@ async def play_and_get_digits(session: Session, data: str) -> str | None:
         session.log("ERR", "No arguments specified.\n")
         return None
     padded = argv + [""] * (11 - len(argv))
-    min_digits = max(_atoi(padded[0]), 0)
-    max_digits = max(_atoi(padded[1]), min_digits)
-    tries = _atoi(padded[2])
+    min_digits = max(atoi(padded[0]), 0)
+    max_digits = max(atoi(padded[1]), min_digits)
+    tries = atoi(padded[2])
     timeout = _ms(padded[3], 1000)
     terminators = padded[4] or "#"
     prompt, invalid, var_name, regex = padded[5:9]
-    digit_timeout = max(_atoi(padded[9]), 0) / 1000.0
+    digit_timeout = max(atoi(padded[9]), 0) / 1000.0
     failure_target = " ".join(argv[10:]) if len(argv) > 10 else ""
     ch = session.channel
     pattern = None

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from pyerlsw.switch.bridge import is_true
+from pyerlsw.switch.dialplan.strings import is_true
 from pyerlsw.switch.dtmf import Digit, next_digit
 
 if TYPE_CHECKING:

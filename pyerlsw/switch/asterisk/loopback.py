@@ -33,10 +33,10 @@ from pyerlsw.switch.asterisk.loopback_bowout import (
     PAIR_KEY,
     bridge_bowout,
     execute_bowout,
-    is_false,
 )
 from pyerlsw.switch.causes import CAUSES
 from pyerlsw.switch.dialplan.base import Action
+from pyerlsw.switch.dialplan.strings import is_false, is_true
 from pyerlsw.switch.dtmf import Digit, receive
 from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest
 from pyerlsw.switch.session import EndpointDriver
@@ -49,9 +49,6 @@ if TYPE_CHECKING:
     from pyerlsw.switch.switch import Switch
 
 __all__ = ["LoopbackEndpoint", "LoopbackPair", "unloop"]
-
-_TRUE = frozenset({"true", "yes", "on", "1", "enabled", "active", "allow"})
-
 
 async def unloop(session: Session, data: str) -> str | None:
     """``unloop``: does nothing; its presence in a loopback leg's extension makes the
@@ -252,7 +249,7 @@ class LoopbackEndpoint:
         if caller is not None:
             variables["loopback_from_uuid"] = caller.uuid
             cch = caller.channel
-            no_pre_answer = (cch.get_variable("loopback_no_pre_answer") or "").lower() in _TRUE
+            no_pre_answer = is_true(cch.get_variable("loopback_no_pre_answer"))
             if not no_pre_answer and not cch.answered:
                 cch.mark_pre_answered()
         a = switch.new_session(

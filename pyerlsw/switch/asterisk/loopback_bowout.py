@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pyerlsw.switch.bridge import uuid_bridge
 from pyerlsw.switch.causes import parse_cause
+from pyerlsw.switch.dialplan.strings import is_false, is_true
 
 if TYPE_CHECKING:
     from pyerlsw.switch.asterisk.settings import AsteriskConfig
@@ -54,9 +55,6 @@ NO_LOOPBACK_APPLICATIONS = frozenset({"unloop", "rxfax", "txfax", "t38_gateway"}
 #: Bound on the walk through chained pairs (a cycle can only come from a bug).
 _MAX_HOPS = 64
 
-_FALSE = frozenset({"false", "no", "off", "0", "disabled", "inactive"})
-_TRUE = frozenset({"true", "yes", "on", "1", "enabled", "active", "allow"})
-
 
 class PairLike(Protocol):
     """What the bow-out needs of a pair (see :class:`~.loopback.LoopbackPair`)."""
@@ -66,16 +64,6 @@ class PairLike(Protocol):
     bowed_out: bool
 
     def other_leg(self, leg: Session) -> Session | None: ...
-
-
-def is_false(value: str | None) -> bool:
-    """FreeSWITCH's ``switch_false``: an explicit false value (unset is not false)."""
-    return value is not None and value.strip().lower() in _FALSE
-
-
-def is_true(value: str | None) -> bool:
-    """FreeSWITCH's ``switch_true``."""
-    return value is not None and value.strip().lower() in _TRUE
 
 
 def partner(session: Session) -> Session | None:

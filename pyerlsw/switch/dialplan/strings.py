@@ -1,4 +1,5 @@
-"""FreeSWITCH's string conventions used by dialplans: truth values, list splitting, atoi.
+"""FreeSWITCH's string conventions (``switch_true``/``switch_false``, list splitting,
+atoi), shared by the dialplans, applications and endpoints of the core.
 
 :func:`separate_string` follows ``switch_separate_string``: a leading ``^^X`` picks
 ``X`` as the separator instead of the default; single quotes group (only when a closing
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["atoi", "is_true", "separate_string"]
+__all__ = ["atoi", "is_false", "is_true", "separate_string"]
 
 _TRUE_WORDS = frozenset({"yes", "on", "true", "t", "enabled", "active", "allow"})
+_FALSE_WORDS = frozenset({"no", "off", "false", "f", "disabled", "inactive", "disallow"})
 _NUMBER = re.compile(r"[0-9.]+")
 _LEADING_INT = re.compile(r"\s*([+-]?\d+)")
 _UNESCAPES = {"n": "\n", "r": "\r", "t": "\t", "s": " "}
@@ -27,6 +29,16 @@ def is_true(value: str | None) -> bool:
     if value.lower() in _TRUE_WORDS:
         return True
     return bool(_NUMBER.fullmatch(value)) and atoi(value) != 0
+
+
+def is_false(value: str | None) -> bool:
+    """``switch_false``: no/off/false/f/disabled/inactive/disallow (any case) or a number
+    that is zero. Unset is neither true nor false."""
+    if value is None:
+        return False
+    if value.lower() in _FALSE_WORDS:
+        return True
+    return bool(_NUMBER.fullmatch(value)) and atoi(value) == 0
 
 
 def atoi(value: str | None) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pyerlsw.switch.causes import parse_cause
+from pyerlsw.switch.dialplan.strings import atoi, is_true
 from pyerlsw.switch.endpoints import EndpointError, OutgoingRequest, new_outbound_leg
 from pyerlsw.switch.session import EndpointDriver
 
@@ -32,28 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NullDevice", "NullEndpoint"]
 
-_TRUE = frozenset({"true", "yes", "on", "1", "enabled", "active", "allow"})
 MAX_AUTO_ANSWER_DELAY_MS = 60_000
-
-
-def _true(value: str | None) -> bool:
-    return value is not None and value.strip().lower() in _TRUE
-
-
-def _delay_ms(value: str | None) -> int:
-    """``atoi`` of the delay, clamped to 0..60000 as mod_loopback does."""
-    text = (value or "").strip()
-    digits = ""
-    for index, char in enumerate(text):
-        if char.isdigit() or (index == 0 and char in "+-"):
-            digits += char
-        else:
-            break
-    try:
-        number = int(digits)
-    except ValueError:
-        number = 0
-    return min(max(number, 0), MAX_AUTO_ANSWER_DELAY_MS)
 
 
 class NullDevice(EndpointDriver):
@@ -105,12 +85,14 @@ class NullEndpoint:
         caller = request.caller
         if caller is not None:
             cch = caller.channel
-            if not _true(cch.get_variable("null_no_pre_answer")) and not cch.answered:
+            if not is_true(cch.get_variable("null_no_pre_answer")) and not cch.answered:
                 cch.mark_pre_answered()
         driver = NullDevice(
-            pre_answer=_true(variables.get("null_pre_answer")),
-            auto_answer=_true(variables.get("null_enable_auto_answer") or "true"),
-            delay_ms=_delay_ms(variables.get("null_auto_answer_delay")),
+            pre_answer=is_true(variables.get("null_pre_answer")),
+            auto_answer=is_true(variables.get("null_enable_auto_answer") or "true"),
+            delay_ms=min(
+                max(atoi(variables.get("null_auto_answer_delay")), 0), MAX_AUTO_ANSWER_DELAY_MS
+            ),
         )
         return new_outbound_leg(
             switch, request, name=f"null/{destination}", destination=destination,
