@@ -374,19 +374,11 @@ class PacketCodec:
         if header is None:  # fills the cache when the values allow it
             self.write(cls(*values, payload), out)  # type: ignore[call-arg]
             return
-        if type(payload) is EncodedTerm:
-            data = payload.data
-            out += _U32.pack(1 + len(header) + len(data))
-            out += b"p"
-            out += header
-            out += data
-            return
         start = len(out)
         out += b"\x00\x00\x00\x00p"
         out += header
-        out += b"\x83"
         try:
-            encode_into(payload, out)
+            _write_payload(payload, out)
         except BaseException:
             del out[start:]
             raise
