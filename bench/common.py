@@ -101,11 +101,13 @@ LoadCase = tuple[str, int, Callable[[], Awaitable[float]], Callable[[], Awaitabl
 
 @dataclass(frozen=True)
 class Selection:
-    """Which cases to run (``only``: names containing it) and whether to freeze the
-    GC (:func:`gc.freeze`) once the set-up is done, as ``pyerlsw run`` does."""
+    """Which cases to run (``only``: names containing it), whether to freeze the GC
+    (:func:`gc.freeze`) once the set-up is done, and the pyerlsw node's ``busy_wait``
+    window in seconds (0: off), as ``pyerlsw run`` sets them."""
 
     only: str | None = None
     gc_freeze: bool = False
+    busy_wait: float = 0.0
 
 
 async def run_cases(cases: list[LoadCase], rounds: int, select: Selection | None = None,
@@ -168,6 +170,9 @@ def run_load_bench(
                         help="run only the cases whose name contains TEXT")
     parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio",
                         help="event loop to run on (default: asyncio's own)")
+    parser.add_argument("--busy-wait", type=float, default=0.0, metavar="SECONDS",
+                        help="the pyerlsw node's busy_wait window (default 0: off; "
+                             "pyerlsw run uses 0.0005)")
     args = parser.parse_args(argv)
     if args.gc_threshold is not None:
         gc.set_threshold(args.gc_threshold, *gc.get_threshold()[1:])
@@ -178,10 +183,12 @@ def run_load_bench(
         factory = uvloop.new_event_loop
     with asyncio.Runner(loop_factory=factory) as runner:
         rows = runner.run(measure(args.rounds, args.scale,
-                                       Selection(args.only, args.gc_freeze)))
+                                       Selection(args.only, args.gc_freeze,
+                                                 args.busy_wait)))
     print()
     print(f"{machine()}; loop {args.loop}, gc threshold {gc.get_threshold()}"
-          f"{', gc frozen' if args.gc_freeze else ''}")
+          f"{', gc frozen' if args.gc_freeze else ''}"
+          f"{f', busy wait {args.busy_wait * 1e6:g} us' if args.busy_wait else ''}")
     print(markdown_table(["case", count_header, "pyerlsw", "Erlang", "pyerlsw/Erlang",
                           "Python CPU µs each"], rows))
     return 0

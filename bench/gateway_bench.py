@@ -144,8 +144,9 @@ async def measure(rounds: int, scale: float, select: Selection | None = None,
             switch = Switch(heartbeat_interval=None)
             await switch.start()
             try:
-                async with Gateway.start(switch=switch, config=config,
-                                         epmd_port=epmd.port) as gateway:
+                async with Gateway.start(switch=switch, config=config, epmd_port=epmd.port,
+                                         busy_wait=select.busy_wait if select else 0.0
+                                         ) as gateway:
                     bench = Bench(gateway, nodes)
                     return await _rounds(bench, rounds=rounds, n_events=n_events, n_fan=n_fan,
                                          n_api=n_api, n_calls=n_calls, select=select)

@@ -139,7 +139,8 @@ async def measure(rounds: int, scale: float, select: Selection | None = None,
             e1.start()
             e2.start()
             async with Node(unique_name("pybench"), cookie=e1.cookie, epmd_port=epmd.port,
-                            listen_host="127.0.0.1") as node:
+                            listen_host="127.0.0.1",
+                            busy_wait=select.busy_wait if select else 0.0) as node:
                 node.spawn(python_sink, name="sink")
                 node.spawn(python_echo, name="echo")
                 node.register("echo_svc", handler=echo_service)

@@ -81,14 +81,15 @@ def _run(args: argparse.Namespace) -> int:
     try:
         cfg = load_run_config(args.conf, flags)
         settings = cfg.runtime
+        virtual = cfg.switch.clock == "virtual"
         try:
-            loop = runtime.resolve_loop(settings.event_loop,
-                                        virtual_clock=cfg.switch.clock == "virtual")
+            loop = runtime.resolve_loop(settings.event_loop, virtual_clock=virtual)
         except RuntimeError as exc:
             raise StartupError("--loop / [runtime] event_loop", str(exc)) from None
         runtime.set_gc_threshold(settings.gc_threshold)
         on_started = runtime.freeze_gc if settings.gc_freeze else None
-        return runtime.run(serve(cfg, on_started=on_started), loop)
+        busy_wait = settings.node_busy_wait(virtual_clock=virtual)
+        return runtime.run(serve(cfg, on_started=on_started, busy_wait=busy_wait), loop)
     except StartupError as exc:
         print(f"pyerlsw: cannot start: {exc}", file=sys.stderr)
         return 2

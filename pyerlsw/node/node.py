@@ -28,6 +28,7 @@ from pyerlsw.dist.flags import DistFlags
 from pyerlsw.dist.handshake import Role, Status
 from pyerlsw.etf import Atom, Pid
 from pyerlsw.node import calls, epmd_client, sending
+from pyerlsw.node.busy_wait import BusyWait
 from pyerlsw.node.config import NodeConfig
 from pyerlsw.node.epmd_server import EpmdServer
 from pyerlsw.node.errors import CallError, NodeError, ProcessExited
@@ -103,6 +104,8 @@ class Node:
         self._up_callbacks: list[NodeCallback] = []
         self._down_callbacks: list[NodeCallback] = []
         self._unregistered: UnregisteredHandler | None = None
+        self.busy_wait: BusyWait | None = None
+        """Keeps the loop polling after reads (``config.busy_wait``); None when off."""
 
     def __repr__(self) -> str:
         return f"<Node {self.name} creation={self.creation}>"
@@ -119,6 +122,8 @@ class Node:
             raise NodeError("node already started")
         cfg = self.config
         loop = asyncio.get_running_loop()
+        if cfg.busy_wait > 0:
+            self.busy_wait = BusyWait(loop, cfg.busy_wait)
         self._server = await loop.create_server(
             lambda: PeerLink(self, Role.ACCEPTOR), cfg.listen_host, cfg.listen_port)
         self.port = int(self._server.sockets[0].getsockname()[1])
@@ -165,6 +170,8 @@ class Node:
 
     async def close(self) -> None:
         """Disconnect, end every process, unregister from EPMD, stop listening."""
+        if self.busy_wait is not None:
+            self.busy_wait.stop()
         if self._peers is not None:
             await self._peers.close()
         if self._kernel is not None:

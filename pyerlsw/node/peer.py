@@ -76,6 +76,7 @@ class PeerLink(asyncio.BufferedProtocol):
         self._read_budget = node.config.read_budget
         self._unread_budget = self._read_budget  # bytes left before the next pause
         self._recv_view = memoryview(bytearray(node.config.read_size))
+        self._busy_wait = node.busy_wait
 
     def __repr__(self) -> str:
         return f"<PeerLink {self.role.value} {self.peer_name or '?'}>"
@@ -104,6 +105,8 @@ class PeerLink(asyncio.BufferedProtocol):
         return self._recv_view
 
     def buffer_updated(self, nbytes: int) -> None:
+        if self._busy_wait is not None:
+            self._busy_wait.activity()
         self.data_received(bytes(self._recv_view[:nbytes]))
 
     def data_received(self, data: bytes) -> None:

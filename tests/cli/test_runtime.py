@@ -17,6 +17,14 @@ def test_defaults() -> None:
     assert cfg.runtime.event_loop == "auto"
     assert cfg.runtime.gc_threshold == runtime.DEFAULT_GC_THRESHOLD
     assert cfg.runtime.gc_freeze is True
+    assert cfg.runtime.busy_wait == runtime.DEFAULT_BUSY_WAIT > 0
+
+
+def test_busy_wait_setting_and_the_virtual_clock(tmp_path: Path) -> None:
+    (tmp_path / "pyerlsw.toml").write_text("[runtime]\nbusy_wait = 0.002\n")
+    settings = load_run_config(tmp_path).runtime
+    assert settings.node_busy_wait() == 0.002
+    assert settings.node_busy_wait(virtual_clock=True) == 0.0
 
 
 def test_runtime_table_and_loop_flag(tmp_path: Path) -> None:
@@ -30,7 +38,8 @@ def test_runtime_table_and_loop_flag(tmp_path: Path) -> None:
     assert flagged.runtime.gc_freeze is False
 
 
-@pytest.mark.parametrize("text", ['event_loop = "trio"', "gc_threshold = -1", "spin = 1"])
+@pytest.mark.parametrize("text", ['event_loop = "trio"', "gc_threshold = -1", "spin = 1",
+                                  "busy_wait = -0.001", "busy_wait = 5"])
 def test_bad_runtime_settings_stop_start_up(tmp_path: Path, text: str) -> None:
     (tmp_path / "pyerlsw.toml").write_text(f"[runtime]\n{text}\n")
     with pytest.raises(StartupError, match="runtime"):
