@@ -78,3 +78,25 @@ def test_gc_threshold_zero_leaves_cpython_alone() -> None:
         assert gc.get_threshold() == (12345, *before[1:])
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.parametrize(("clock", "expected"), [("real", runtime.DEFAULT_BUSY_WAIT),
+                                                 ("virtual", 0.0)])
+def test_pyerlsw_run_gives_its_node_the_busy_wait(monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path, clock: str,
+                                                 expected: float) -> None:
+    from pyerlsw import cli, runner
+
+    seen: dict[str, object] = {}
+
+    async def fake_serve(cfg: object, **options: object) -> int:
+        seen.update(options)
+        return 0
+
+    threshold = gc.get_threshold()
+    monkeypatch.setattr(runner, "serve", fake_serve)
+    monkeypatch.setattr(runtime, "set_gc_threshold", lambda _threshold: None)
+    assert cli.main(["run", "--conf", str(tmp_path), "--loop", "asyncio",
+                     "--clock", clock]) == 0
+    assert seen["busy_wait"] == expected
+    assert gc.get_threshold() == threshold
