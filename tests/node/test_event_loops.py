@@ -8,12 +8,13 @@ loop is the one named, not pytest-asyncio's.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
 import pytest
 
 from pyerlsw.etf import Atom
-from pyerlsw.node import Node
+from pyerlsw.node import Node, Process
 from tests.erlang_support import unique_name
 from tests.node.conftest import Otp, ev
 
@@ -74,5 +75,34 @@ def test_stream_larger_than_the_read_budget_arrives_whole(otp25_only: Otp, loop:
             assert [i for i, _ in got] == list(range(1, count + 1))
             assert all(len(text) == 300 for _, text in got)
             assert await node.ping(erl.node)
+
+    _run(loop, main)
+
+
+@pytest.mark.parametrize("loop", LOOPS)
+def test_busy_waiting_node_answers_erlang_calls(otp25_only: Otp, loop: str) -> None:
+    """With ``busy_wait`` the node serves request/reply traffic from a real erl node as
+    before, keeps polling while it lasts, and stops polling once it ends."""
+    erl = otp25_only.start()
+
+    def echo(proc: Process, msg: object) -> None:
+        reply_to, ref, payload = msg  # type: ignore[misc]
+        proc.node.send(reply_to, (ref, payload), sender=proc.pid)
+
+    async def main() -> None:
+        async with Node(unique_name("busy"), cookie=erl.cookie,
+                        epmd_port=otp25_only.epmd_port, listen_host="127.0.0.1",
+                        busy_wait=0.1) as node:
+            node.register("echo", handler=echo)
+            assert node.busy_wait is not None
+            answers = await ev(erl, f"[begin R = make_ref(), {{echo, '{node.name}'}} ! "
+                                    f"{{self(), R, N}}, receive {{R, A}} -> A "
+                                    f"after 5000 -> timeout end end "
+                                    f"|| N <- lists:seq(1, 200)].")
+            assert answers == list(range(1, 201))
+            started = time.perf_counter()
+            while node.busy_wait.spinning and time.perf_counter() - started < 5:
+                await asyncio.sleep(0.01)
+            assert not node.busy_wait.spinning  # idle again once the calls stopped
 
     _run(loop, main)
